@@ -1,0 +1,320 @@
+//! Code tables: a `table` declaration and the CSV file it loads, every cell
+//! checked against its column's type.
+
+use miette::NamedSource;
+
+use super::{CheckError, Checker};
+use crate::diag::suggestion;
+use crate::eval::program::{Column, Global, Table, Type, Value};
+use crate::syntax::ast;
+use crate::syntax::span::Span;
+
+/// Byte ranges of the comma-separated cells of one CSV line starting at `start`.
+fn cell_spans(source: &str, start: usize) -> Vec<Span> {
+    let line = source[start..].lines().next().unwrap_or("");
+    let mut spans = Vec::new();
+    let mut cell_start = 0;
+    let mut quoted = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                spans.push(Span::new(start + cell_start, start + i));
+                cell_start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    spans.push(Span::new(start + cell_start, start + line.len()));
+    spans
+}
+
+impl Checker<'_> {
+    pub(crate) fn table_decl(&mut self, t: &ast::TableDecl) {
+        if !self.declare(&t.name.node, t.name.span) {
+            return;
+        }
+        let key_spec = self.value_spec(&t.key.ty);
+        let Type::Text(Some(key_format)) = key_spec.ty else {
+            self.error(CheckError::TypeMismatch {
+                expected: "a text format (`text code matching \"...\"`)".into(),
+                found: self.program.type_name(&key_spec.ty),
+                span: t.key.ty.span,
+                help: Some("a table's key is a declared text format, so that values of that format can look up their row".into()),
+            });
+            return;
+        };
+        if let Some(other) = self.program.formats[key_format as usize].table {
+            let name = self.program.tables[other as usize].name.clone();
+            self.error(CheckError::Declaration {
+                message: format!(
+                    "format `{}` is already the key of table `{name}`",
+                    self.program.formats[key_format as usize].name
+                ),
+                span: t.key.ty.span,
+                help: None,
+            });
+            return;
+        }
+        let mut columns = Vec::new();
+        for c in &t.columns {
+            let spec = self.value_spec(&c.ty);
+            let may_be_absent = match c.kind.as_ref().map(|k| &k.node) {
+                None | Some(ast::KindKind::Required) => false,
+                Some(ast::KindKind::Absent) => true,
+                Some(_) => {
+                    self.error(CheckError::Declaration {
+                        message: "a table column is required or `may be absent`".into(),
+                        span: c.kind.as_ref().map_or(c.name.span, |k| k.span),
+                        help: None,
+                    });
+                    true
+                }
+            };
+            columns.push(Column {
+                name: c.name.node.clone(),
+                ty: spec.ty,
+                may_be_absent,
+                span: c.name.span,
+            });
+        }
+        let id = self.program.tables.len() as u32;
+        let mut table = Table {
+            name: t.name.node.clone(),
+            key_format,
+            columns,
+            keys: Vec::new(),
+            rows: Vec::new(),
+            row_of: Vec::new(),
+        };
+        match self.loader.load(&t.file.node) {
+            Ok(text) => self.load_rows(&mut table, &t.key.name.node, &t.file.node, text),
+            Err(reason) => self.error(CheckError::TableFile {
+                file: t.file.node.clone(),
+                reason,
+                span: t.file.span,
+            }),
+        }
+        let mut row_of = vec![u32::MAX; self.program.syms.len()];
+        for (r, key) in table.keys.iter().enumerate() {
+            if let Some(slot) = row_of.get_mut(*key as usize) {
+                *slot = r as u32;
+            }
+        }
+        table.row_of = row_of;
+        self.program.formats[key_format as usize].table = Some(id);
+        self.program.tables.push(table);
+        self.program
+            .globals
+            .insert(t.name.node.clone(), Global::Table(id));
+    }
+
+    fn load_rows(&mut self, table: &mut Table, key_name: &str, file: &str, text: String) {
+        let source = NamedSource::new(file, text.clone());
+        let row_error =
+            |line: usize, span: Span, message: String, label: String, help: Option<String>| {
+                CheckError::TableRow {
+                    file: file.to_string(),
+                    line,
+                    message,
+                    source_code: source.clone(),
+                    span,
+                    label,
+                    help,
+                }
+            };
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let expected: Vec<&str> = std::iter::once(key_name)
+            .chain(table.columns.iter().map(|c| c.name.as_str()))
+            .collect();
+        match reader.headers() {
+            Ok(headers) => {
+                let spans = cell_spans(&text, 0);
+                for (i, want) in expected.iter().enumerate() {
+                    let got = headers.get(i);
+                    if got != Some(want) {
+                        let span = spans.get(i).copied().unwrap_or(Span::new(0, 0));
+                        let found = got.map_or("nothing".to_string(), |g| format!("`{g}`"));
+                        self.errors.push(row_error(
+                            1,
+                            span,
+                            format!("column {} of the header is {found}, but the table declares `{want}`", i + 1),
+                            format!("expected `{want}`"),
+                            Some(format!("the columns, in order: {}", expected.join(", "))),
+                        ));
+                        return;
+                    }
+                }
+                // Extra header columns (descriptions and such) are allowed but unused.
+            }
+            Err(e) => {
+                self.errors.push(row_error(
+                    1,
+                    Span::new(0, 0),
+                    format!("cannot read the header: {e}"),
+                    "here".into(),
+                    None,
+                ));
+                return;
+            }
+        }
+        let width = expected.len();
+        for record in reader.records() {
+            let record = match record {
+                Ok(r) => r,
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line() as usize);
+                    self.errors.push(row_error(
+                        line,
+                        Span::new(0, 0),
+                        format!("malformed CSV: {e}"),
+                        "here".into(),
+                        None,
+                    ));
+                    continue;
+                }
+            };
+            let (line, start) = record
+                .position()
+                .map_or((0, 0), |p| (p.line() as usize, p.byte() as usize));
+            let spans = cell_spans(&text, start);
+            let line_span = spans
+                .first()
+                .copied()
+                .unwrap_or_default()
+                .to(spans.last().copied().unwrap_or_default());
+            if record.len() < width {
+                self.errors.push(row_error(
+                    line,
+                    line_span,
+                    format!(
+                        "row has {} cells, the table declares {width} columns",
+                        record.len()
+                    ),
+                    format!("{} cells", record.len()),
+                    Some(format!("the columns, in order: {}", expected.join(", "))),
+                ));
+                continue;
+            }
+            let key_text = record.get(0).unwrap_or("");
+            let key_span = spans.first().copied().unwrap_or(line_span);
+            let format = &self.program.formats[table.key_format as usize];
+            if !format.regex.is_match(key_text) {
+                let (fname, pattern) = (format.name.clone(), format.regex.as_str().to_string());
+                self.errors.push(row_error(
+                    line,
+                    key_span,
+                    format!("`{key_text}` is not a valid `{fname}`"),
+                    format!("does not match `{pattern}`"),
+                    None,
+                ));
+                continue;
+            }
+            let key = self.program.syms.intern(key_text);
+            if table.keys.contains(&key) {
+                self.errors.push(row_error(
+                    line,
+                    key_span,
+                    format!("key `{key_text}` appears twice"),
+                    "again here".into(),
+                    None,
+                ));
+                continue;
+            }
+            let mut values = Vec::with_capacity(table.columns.len());
+            let mut ok = true;
+            for (c, column) in table.columns.iter().enumerate() {
+                let cell = record.get(c + 1).unwrap_or("").trim();
+                let span = spans.get(c + 1).copied().unwrap_or(line_span);
+                let value = if cell.is_empty() {
+                    if column.may_be_absent {
+                        Value::Absent
+                    } else {
+                        self.errors.push(row_error(
+                            line,
+                            span,
+                            format!("column `{}` is empty", column.name),
+                            "empty".into(),
+                            Some(format!(
+                                "declare the column `{}: ... may be absent` if it may be empty",
+                                column.name
+                            )),
+                        ));
+                        ok = false;
+                        continue;
+                    }
+                } else {
+                    match self.cell_value(&column.ty, cell) {
+                        Ok(v) => v,
+                        Err((message, help)) => {
+                            self.errors.push(row_error(
+                                line,
+                                span,
+                                message,
+                                format!("in column `{}`", column.name),
+                                help,
+                            ));
+                            ok = false;
+                            continue;
+                        }
+                    }
+                };
+                values.push(value);
+            }
+            if ok {
+                table.keys.push(key);
+                table.rows.push(values);
+            }
+        }
+    }
+
+    fn cell_value(&mut self, ty: &Type, cell: &str) -> Result<Value, (String, Option<String>)> {
+        match ty {
+            Type::Enum(e) => {
+                if let Some(&sym) = self.program.enum_values[*e as usize].get(cell) {
+                    return Ok(Value::Sym(sym));
+                }
+                let info = &self.program.enums[*e as usize];
+                let names: Vec<&str> = info
+                    .values
+                    .iter()
+                    .filter_map(|s| self.program.syms.resolve(*s))
+                    .collect();
+                let help = suggestion(cell, names.iter().copied()).or_else(|| {
+                    Some(format!(
+                        "declare `{cell}` in `enum {}`, or fix the cell",
+                        info.name
+                    ))
+                });
+                Err((format!("`{cell}` is not a value of `{}`", info.name), help))
+            }
+            Type::Number => cell
+                .parse::<f64>()
+                .map(Value::Num)
+                .map_err(|_| (format!("`{cell}` is not a number"), None)),
+            Type::Bool => match cell {
+                "true" => Ok(Value::Bool(true)),
+                "false" => Ok(Value::Bool(false)),
+                _ => Err((format!("`{cell}` is not `true` or `false`"), None)),
+            },
+            Type::Text(f) => {
+                if let Some(format) = f.and_then(|f| self.program.formats.get(f as usize))
+                    && !format.regex.is_match(cell)
+                {
+                    return Err((format!("`{cell}` is not a valid `{}`", format.name), None));
+                }
+                Ok(Value::Sym(self.program.syms.intern(cell)))
+            }
+            other => Err((
+                format!(
+                    "a table column cannot hold {}",
+                    self.program.type_name(other)
+                ),
+                None,
+            )),
+        }
+    }
+}

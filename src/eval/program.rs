@@ -1,0 +1,585 @@
+//! The compiled policy: names resolved to slots, vocabulary values and codes
+//! interned, spans kept for traces and diagnostics. The checker builds it;
+//! the evaluator runs it.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use regex::Regex;
+
+use crate::syntax::ast::{Quantifier, TestOp};
+use crate::syntax::span::Span;
+
+/// An interned string: a vocabulary value, a code, a text from the policy.
+pub type Sym = u32;
+
+/// A value at run time. `Unknown` and `Absent` are values too: the three
+/// kinds of absence of `request.md` meet the logic here.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Value {
+    /// Absent with no default: unknown (Kleene's third truth value).
+    Unknown,
+    /// Known to be absent: comparisons with it are false.
+    Absent,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number.
+    Num(f64),
+    /// A vocabulary value or a text.
+    Sym(Sym),
+    /// A list (see [`crate::eval::Lists`] for where it lives).
+    List(u32),
+    /// A record of a request list, by the offset of its first field.
+    Rec(u32),
+}
+
+/// A type of the language.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Type {
+    /// `bool`
+    Bool,
+    /// `number` and `integer`
+    Number,
+    /// Text, maybe of a declared format (index into [`Program::formats`]).
+    Text(Option<u32>),
+    /// A vocabulary (index into [`Program::enums`]).
+    Enum(u32),
+    /// A list or set.
+    List(Box<Type>),
+    /// A record (index into [`Program::records`]).
+    Record(u32),
+    /// The item type of `{}`: fits any list.
+    Any,
+}
+
+/// What a value must be to be accepted from a request.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValueSpec {
+    /// The type.
+    pub ty: Type,
+    /// Lowest number allowed.
+    pub min: Option<f64>,
+    /// Highest number allowed.
+    pub max: Option<f64>,
+    /// Whole numbers only.
+    pub integer: bool,
+    /// A list needs at least one item.
+    pub non_empty: bool,
+    /// The item spec of a list.
+    pub item: Option<Box<ValueSpec>>,
+}
+
+/// What an absent fact or field means.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FactKind {
+    /// Unknown, and the contract calls it required.
+    Required,
+    /// Unknown.
+    Unknown,
+    /// Known to be absent.
+    Absent,
+    /// This value.
+    Default(Value),
+}
+
+/// A vocabulary.
+#[derive(Clone, Debug)]
+pub struct EnumInfo {
+    /// Its name.
+    pub name: String,
+    /// Its values, in declaration order.
+    pub values: Vec<Sym>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// A text format.
+#[derive(Clone, Debug)]
+pub struct Format {
+    /// Its name.
+    pub name: String,
+    /// What the text must match.
+    pub regex: Regex,
+    /// The table whose key this format is, if any.
+    pub table: Option<u32>,
+}
+
+/// A record type.
+#[derive(Clone, Debug)]
+pub struct RecordInfo {
+    /// Its name.
+    pub name: String,
+    /// Its fields, in declaration order.
+    pub fields: Vec<FieldInfo>,
+}
+
+/// A record field.
+#[derive(Clone, Debug)]
+pub struct FieldInfo {
+    /// Its name.
+    pub name: String,
+    /// What its values must be.
+    pub spec: ValueSpec,
+    /// What its absence means.
+    pub kind: FactKind,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// A code table.
+#[derive(Clone, Debug)]
+pub struct Table {
+    /// Its name.
+    pub name: String,
+    /// The format of its key.
+    pub key_format: u32,
+    /// Its columns (the key is not one of them).
+    pub columns: Vec<Column>,
+    /// Each row's key.
+    pub keys: Vec<Sym>,
+    /// Each row's values, one per column (`Absent` for an empty cell).
+    pub rows: Vec<Vec<Value>>,
+    /// Row of a key symbol (`u32::MAX`: none), indexed by symbol.
+    pub row_of: Vec<u32>,
+}
+
+impl Table {
+    /// The row of a key, if the table has it.
+    pub fn row(&self, key: Sym) -> Option<usize> {
+        match self.row_of.get(key as usize) {
+            Some(&r) if r != u32::MAX => Some(r as usize),
+            _ => None,
+        }
+    }
+}
+
+/// A table column.
+#[derive(Clone, Debug)]
+pub struct Column {
+    /// Its name.
+    pub name: String,
+    /// Its type.
+    pub ty: Type,
+    /// Cells may be empty.
+    pub may_be_absent: bool,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// A fact of the request.
+#[derive(Clone, Debug)]
+pub struct FactInfo {
+    /// Its dotted path.
+    pub path: String,
+    /// What its values must be.
+    pub spec: ValueSpec,
+    /// What its absence means.
+    pub kind: FactKind,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// The outcomes and how they combine.
+#[derive(Clone, Debug, Default)]
+pub struct Outcomes {
+    /// Names, most decisive first: an outcome's index is its rank.
+    pub names: Vec<String>,
+    /// The outcome of a line no rule decides.
+    pub default: u32,
+    /// The outcome of a line an unknown fact keeps from being decided.
+    pub pending: u32,
+    /// For each outcome, the outcomes still allowed on a line that has it.
+    pub restrict: Vec<Option<Vec<u32>>>,
+}
+
+/// A decision annotation.
+#[derive(Clone, Debug)]
+pub struct Annotation {
+    /// Its name in the decision.
+    pub name: String,
+    /// Its type.
+    pub ty: Type,
+    /// Its value when no rule sets it (`Absent`: null).
+    pub default: Value,
+}
+
+/// Which list the decision's lines are.
+#[derive(Clone, Debug)]
+pub struct LinesInfo {
+    /// The list fact.
+    pub fact: u32,
+    /// The field shown as the line's code.
+    pub shown_by: u32,
+}
+
+/// A stage of rules.
+#[derive(Clone, Debug)]
+pub struct Stage {
+    /// Its name.
+    pub name: String,
+    /// A rule that decides a line in this stage decides it alone.
+    pub decides_alone: bool,
+    /// Its rules, by index into [`Program::rules`].
+    pub rules: Vec<u32>,
+}
+
+/// A compiled rule.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    /// `M1`
+    pub id: String,
+    /// `mri-unsafe-implant`
+    pub name: String,
+    /// `M1 mri-unsafe-implant`, as the trace shows it.
+    pub label: String,
+    /// The cited section (index into [`Program::sections`]).
+    pub cites: Option<u32>,
+    /// The local slot of the `for each` variable: a line rule.
+    pub for_each: Option<u32>,
+    /// The guard.
+    pub when: Option<Node>,
+    /// The branches: the first whose condition holds applies.
+    pub branches: Vec<Branch>,
+    /// The stage.
+    pub stage: u32,
+    /// The whole rule.
+    pub span: Span,
+}
+
+/// A compiled branch.
+#[derive(Clone, Debug)]
+pub struct Branch {
+    /// Its condition (`None`: `then` or `else`).
+    pub cond: Option<Node>,
+    /// Its outcome, if it decides.
+    pub outcome: Option<u32>,
+    /// The codes of `to`.
+    pub to: Option<Node>,
+    /// The other effects.
+    pub effects: Vec<Effect>,
+    /// The reviewer's message.
+    pub message: Option<Message>,
+    /// The whole branch.
+    pub span: Span,
+}
+
+/// An effect other than the outcome.
+#[derive(Clone, Debug)]
+pub enum Effect {
+    /// Codes recommended instead.
+    Offer(Node),
+    /// A caution.
+    Caution(Message),
+    /// Missing facts (slots); `true`: only those that are unknown.
+    Missing(bool, Vec<u32>),
+    /// An annotation's value.
+    Set(u32, Node),
+}
+
+/// A message with holes.
+#[derive(Clone, Debug)]
+pub struct Message {
+    /// Its pieces.
+    pub parts: Vec<MessagePart>,
+}
+
+/// A piece of a message.
+#[derive(Clone, Debug)]
+pub enum MessagePart {
+    /// Text.
+    Text(String),
+    /// A value to print.
+    Hole(Node),
+}
+
+/// A definition.
+#[derive(Clone, Debug)]
+pub struct Define {
+    /// Its name.
+    pub name: String,
+    /// The local slots of its parameters.
+    pub params: Vec<u32>,
+    /// The types of its parameters.
+    pub param_types: Vec<Type>,
+    /// Its body.
+    pub body: Node,
+    /// Its result type.
+    pub ty: Type,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// A compiled expression.
+#[derive(Clone, Debug)]
+pub struct Node {
+    /// What it computes.
+    pub kind: NodeKind,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// The comparison operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CmpOp {
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
+/// The set operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SetOp {
+    /// `has any of`
+    Any,
+    /// `has none of`
+    None,
+    /// `has all of`
+    All,
+}
+
+/// The arithmetic operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArithOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+}
+
+/// A compiled expression's operation.
+#[derive(Clone, Debug)]
+pub enum NodeKind {
+    /// A value known when compiling (literals, constants, named sets).
+    Const(Value),
+    /// A fact of the request, by slot.
+    Fact(u32),
+    /// A local: a `for each`, quantifier or parameter variable.
+    Local(u32),
+    /// A rule's `let`, by index into [`Program::lets`].
+    Let(u32),
+    /// A record field.
+    Field(Box<Node>, u32),
+    /// A table column looked up by key.
+    Column {
+        /// The key.
+        key: Box<Node>,
+        /// The table.
+        table: u32,
+        /// The column.
+        column: u32,
+    },
+    /// `not`
+    Not(Box<Node>),
+    /// `-`
+    Neg(Box<Node>),
+    /// `and`
+    And(Box<Node>, Box<Node>),
+    /// `or`
+    Or(Box<Node>, Box<Node>),
+    /// A comparison.
+    Cmp(CmpOp, Box<Node>, Box<Node>),
+    /// `in` (`true`: `not in`).
+    In(bool, Box<Node>, Box<Node>),
+    /// `has any/none/all of`
+    Set(SetOp, Box<Node>, Box<Node>),
+    /// Arithmetic.
+    Arith(ArithOp, Box<Node>, Box<Node>),
+    /// A postfix test.
+    Test(TestOp, Box<Node>),
+    /// `{a, b}`
+    List(Vec<Node>),
+    /// `{item for var in list where filter}`
+    Comprehension {
+        /// What each kept item gives.
+        item: Box<Node>,
+        /// The variable's slot.
+        var: u32,
+        /// The list.
+        list: Box<Node>,
+        /// Which items to keep.
+        filter: Option<Box<Node>>,
+    },
+    /// `any/all/no/count var in list where cond`
+    Quantifier {
+        /// Which.
+        kind: Quantifier,
+        /// The variable's slot.
+        var: u32,
+        /// The list.
+        list: Box<Node>,
+        /// The condition.
+        cond: Option<Box<Node>>,
+        /// `other`: skip the item held by this local.
+        skip: Option<u32>,
+    },
+    /// `table where col is v and col in vs`
+    Query {
+        /// The table.
+        table: u32,
+        /// Column, `in`, value.
+        tests: Vec<(u32, bool, Node)>,
+    },
+    /// `match v { pattern => result }` (`None`: `else`).
+    Match(Box<Node>, Vec<(Option<Value>, Node)>),
+    /// A definition applied to arguments.
+    Call(u32, Vec<Node>),
+}
+
+/// What a name in the global scope stands for (kept for the REPL and lints).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Global {
+    /// A constant.
+    Const(Value, Type),
+    /// A named set (a constant list).
+    Set(Value, Type),
+    /// A definition.
+    Define(u32),
+    /// A table.
+    Table(u32),
+}
+
+/// The interned strings.
+#[derive(Clone, Debug, Default)]
+pub struct Interner {
+    strings: Vec<Arc<str>>,
+    map: HashMap<Arc<str>, Sym>,
+}
+
+impl Interner {
+    /// The symbol of `s`, adding it if new.
+    pub fn intern(&mut self, s: &str) -> Sym {
+        if let Some(&sym) = self.map.get(s) {
+            return sym;
+        }
+        let sym = u32::try_from(self.strings.len()).unwrap_or(u32::MAX);
+        let s: Arc<str> = Arc::from(s);
+        self.strings.push(s.clone());
+        self.map.insert(s, sym);
+        sym
+    }
+
+    /// The symbol of `s`, if interned.
+    pub fn get(&self, s: &str) -> Option<Sym> {
+        self.map.get(s).copied()
+    }
+
+    /// The text of a symbol.
+    pub fn resolve(&self, sym: Sym) -> Option<&str> {
+        self.strings.get(sym as usize).map(|s| &**s)
+    }
+
+    /// How many symbols there are.
+    pub fn len(&self) -> usize {
+        self.strings.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.strings.is_empty()
+    }
+}
+
+/// A checked, compiled policy, ready to decide requests.
+#[derive(Clone, Debug, Default)]
+pub struct Program {
+    /// The `policy "..."` title.
+    pub title: Option<String>,
+    /// Interned strings.
+    pub syms: Interner,
+    /// Vocabularies.
+    pub enums: Vec<EnumInfo>,
+    /// Vocabulary by name.
+    pub enum_names: HashMap<String, u32>,
+    /// Per vocabulary, value text -> symbol.
+    pub enum_values: Vec<HashMap<String, Sym>>,
+    /// Text formats.
+    pub formats: Vec<Format>,
+    /// Record types.
+    pub records: Vec<RecordInfo>,
+    /// Code tables.
+    pub tables: Vec<Table>,
+    /// Facts, by slot.
+    pub facts: Vec<FactInfo>,
+    /// Fact slot by dotted path.
+    pub fact_slots: HashMap<String, u32>,
+    /// Constant lists (named sets and literal sets).
+    pub const_lists: Vec<Vec<Value>>,
+    /// Globals by name: constants, sets, definitions, tables.
+    pub globals: HashMap<String, Global>,
+    /// Definitions.
+    pub defines: Vec<Define>,
+    /// Rule `let`s.
+    pub lets: Vec<Node>,
+    /// Outcomes.
+    pub outcomes: Outcomes,
+    /// Annotations.
+    pub annotations: Vec<Annotation>,
+    /// Citable sections, in order.
+    pub sections: Vec<String>,
+    /// The decision's lines.
+    pub lines: Option<LinesInfo>,
+    /// The fact echoed as the decision's `id`.
+    pub id_fact: Option<u32>,
+    /// Stages, in order.
+    pub stages: Vec<Stage>,
+    /// Rules, in source order.
+    pub rules: Vec<Rule>,
+    /// Local variable slots needed.
+    pub locals: u32,
+}
+
+impl Program {
+    /// The text of a symbol, including a request's own texts.
+    pub fn sym_text<'a>(&'a self, sym: Sym, extra: &'a [String]) -> &'a str {
+        match self.syms.resolve(sym) {
+            Some(s) => s,
+            None => extra
+                .get(sym as usize - self.syms.len())
+                .map_or("?", String::as_str),
+        }
+    }
+
+    /// The name of an outcome.
+    pub fn outcome_name(&self, outcome: u32) -> &str {
+        self.outcomes
+            .names
+            .get(outcome as usize)
+            .map_or("?", String::as_str)
+    }
+
+    /// How a type is written.
+    pub fn type_name(&self, ty: &Type) -> String {
+        match ty {
+            Type::Bool => "bool".into(),
+            Type::Number => "number".into(),
+            Type::Text(None) => "text".into(),
+            Type::Text(Some(f)) => self
+                .formats
+                .get(*f as usize)
+                .map_or("text".into(), |f| f.name.clone()),
+            Type::Enum(e) => self
+                .enums
+                .get(*e as usize)
+                .map_or("enum".into(), |e| e.name.clone()),
+            Type::List(item) => format!("list of {}", self.type_name(item)),
+            Type::Record(r) => self
+                .records
+                .get(*r as usize)
+                .map_or("record".into(), |r| r.name.clone()),
+            Type::Any => "anything".into(),
+        }
+    }
+}
