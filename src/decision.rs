@@ -59,6 +59,8 @@ pub struct TraceEntry {
     pub citation: Option<String>,
     /// What a reviewer reads.
     pub message: String,
+    /// The line's index in the request (not part of the JSON).
+    pub line_index: Option<usize>,
 }
 
 /// A rule whose condition was unknown, and which pended a line.
@@ -72,6 +74,8 @@ pub struct PendingNote {
     pub would_be: String,
     /// The unknown facts.
     pub facts: Vec<String>,
+    /// The line's index in the request.
+    pub line_index: Option<usize>,
 }
 
 impl Serialize for Decision {

@@ -14,12 +14,17 @@
 //! [`Policy`] ties them together: load once, then bind and decide requests.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
-#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
+pub mod batch;
 pub mod check;
 pub mod decision;
 pub mod diag;
 pub mod eval;
+pub mod explain;
 pub mod request;
 pub mod syntax;
 
@@ -44,8 +49,11 @@ pub const EMBEDDED_CODES: &str = include_str!("../codes.csv");
 
 /// A policy that does not parse or check: every error, with the source.
 #[derive(Debug, Error)]
-#[error("{summary}")]
-pub struct PolicyError {
+#[error("{}", .0.summary)]
+pub struct PolicyError(Box<Invalid>);
+
+#[derive(Debug)]
+struct Invalid {
     summary: String,
     source_code: NamedSource<String>,
     syntax: Option<SyntaxError>,
@@ -57,11 +65,11 @@ impl Diagnostic for PolicyError {
         Some(Box::new("policy::invalid"))
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.source_code)
+        Some(&self.0.source_code)
     }
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
-        let syntax = self.syntax.iter().map(|e| e as &dyn Diagnostic);
-        let errors = self.errors.iter().map(|e| e as &dyn Diagnostic);
+        let syntax = self.0.syntax.iter().map(|e| e as &dyn Diagnostic);
+        let errors = self.0.errors.iter().map(|e| e as &dyn Diagnostic);
         Some(Box::new(syntax.chain(errors)))
     }
 }
@@ -69,12 +77,12 @@ impl Diagnostic for PolicyError {
 impl PolicyError {
     /// The policy's name (its file).
     pub fn name(&self) -> &str {
-        self.source_code.name()
+        self.0.source_code.name()
     }
 
     /// The policy's text.
     pub fn source_text(&self) -> &str {
-        self.source_code.inner()
+        self.0.source_code.inner()
     }
 
     /// Every diagnostic, syntax first.
@@ -84,12 +92,12 @@ impl PolicyError {
 
     /// The syntax error, if the policy did not parse.
     pub fn syntax_error(&self) -> Option<&SyntaxError> {
-        self.syntax.as_ref()
+        self.0.syntax.as_ref()
     }
 
     /// The checker's errors.
     pub fn check_errors(&self) -> &[CheckError] {
-        &self.errors
+        &self.0.errors
     }
 }
 
@@ -129,7 +137,7 @@ impl Policy {
     pub fn from_source(name: &str, text: &str, loader: &dyn Loader) -> Result<Policy, PolicyError> {
         let fail = |syntax: Option<SyntaxError>, errors: Vec<CheckError>| {
             let count = errors.len() + usize::from(syntax.is_some());
-            PolicyError {
+            PolicyError(Box::new(Invalid {
                 summary: format!(
                     "policy `{name}` has {count} error{}",
                     if count == 1 { "" } else { "s" }
@@ -137,7 +145,7 @@ impl Policy {
                 source_code: NamedSource::new(name, text.to_string()),
                 syntax,
                 errors,
-            }
+            }))
         };
         let ast = syntax::parse_policy(text).map_err(|e| fail(Some(e), Vec::new()))?;
         let (program, errors) = check::check(&ast, loader);
@@ -155,11 +163,13 @@ impl Policy {
     /// Loads a policy file; tables are read from its folder.
     pub fn load(path: &Path) -> Result<Policy, PolicyError> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| PolicyError {
-            summary: format!("cannot read policy `{name}`: {e}"),
-            source_code: NamedSource::new(&name, String::new()),
-            syntax: None,
-            errors: Vec::new(),
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            PolicyError(Box::new(Invalid {
+                summary: format!("cannot read policy `{name}`: {e}"),
+                source_code: NamedSource::new(&name, String::new()),
+                syntax: None,
+                errors: Vec::new(),
+            }))
         })?;
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Policy::from_source(&name, &text, &DirLoader(dir))

@@ -4,6 +4,7 @@
 //! The JSON is read once, straight into fact slots (no intermediate tree).
 
 use std::fmt;
+use std::sync::Arc;
 
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -26,7 +27,7 @@ pub struct RequestError {
     pub column: usize,
     /// The request text, when attached for rendering.
     #[source_code]
-    pub source_code: Option<NamedSource<String>>,
+    pub source_code: Option<Arc<NamedSource<String>>>,
     /// Where in it.
     #[label("here")]
     pub span: Option<SourceSpan>,
@@ -43,9 +44,18 @@ impl RequestError {
                 .sum::<usize>()
                 + self.column.saturating_sub(1);
             let offset = offset.min(text.len());
-            self.span = Some(SourceSpan::new(offset.into(), 0));
+            // serde stops just past a bad string: point at the whole string.
+            let before = &text.as_bytes()[..offset];
+            let start = match before.last() {
+                Some(b'"') => before[..before.len() - 1]
+                    .iter()
+                    .rposition(|&b| b == b'"')
+                    .unwrap_or(offset),
+                _ => offset,
+            };
+            self.span = Some(SourceSpan::new(start.into(), offset - start));
         }
-        self.source_code = Some(NamedSource::new(name, text.to_string()));
+        self.source_code = Some(Arc::new(NamedSource::new(name, text.to_string())));
         self
     }
 }

@@ -20,16 +20,13 @@ impl Checker<'_> {
             match d {
                 Decl::Enum(e) => self.enum_decl(e),
                 Decl::Text(t) => self.text_decl(t),
-                Decl::Record(r) => {
-                    if self.declare(&r.name.node, r.name.span) {
-                        let id = self.program.records.len() as u32;
-                        self.program.records.push(RecordInfo {
-                            name: r.name.node.clone(),
-                            fields: Vec::new(),
-                        });
-                        self.program.globals.remove(&r.name.node);
-                        self.record_ids.insert(r.name.node.clone(), id);
-                    }
+                Decl::Record(r) if self.declare(&r.name.node, r.name.span) => {
+                    let id = self.program.records.len() as u32;
+                    self.program.records.push(RecordInfo {
+                        name: r.name.node.clone(),
+                        fields: Vec::new(),
+                    });
+                    self.record_ids.insert(r.name.node.clone(), id);
                 }
                 _ => {}
             }
@@ -53,11 +50,9 @@ impl Checker<'_> {
                 Decl::Annotation(a) => self.annotation_decl(a),
                 Decl::Const(c) => self.const_decl(c),
                 Decl::Set(s) => self.set_decl(s),
-                Decl::Define(def) => {
-                    if self.declare(&def.name.node, def.name.span) {
-                        self.define_pending
-                            .insert(def.name.node.clone(), def.clone());
-                    }
+                Decl::Define(def) if self.declare(&def.name.node, def.name.span) => {
+                    self.define_pending
+                        .insert(def.name.node.clone(), def.clone());
                 }
                 Decl::Lines(l) => self.lines_decl(l),
                 _ => {}

@@ -379,7 +379,7 @@ fn build(
     let mut line_decisions = Vec::with_capacity(n);
     let mut best: Option<u32> = None;
     let mut notes = Vec::new();
-    let mut note = |target: &Target, base: u32, line: Option<String>| {
+    let mut note = |target: &Target, base: u32, line: Option<String>, line_index: Option<usize>| {
         for &p in &target.pendings {
             let p = &pendings[p];
             if p.outcome < base {
@@ -392,6 +392,7 @@ fn build(
                         .iter()
                         .map(|&s| program.facts[s as usize].path.clone())
                         .collect(),
+                    line_index,
                 });
             }
         }
@@ -404,7 +405,7 @@ fn build(
             .filter_map(|&f| firings[f].outcome)
             .min()
             .unwrap_or(program.outcomes.default);
-        note(target, base, Some(line_code(i)));
+        note(target, base, Some(line_code(i)), Some(i));
         missing.extend(line_missing);
         best = Some(best.map_or(outcome, |b| b.min(outcome)));
         let mine = || target.firings.iter().map(|&f| &firings[f]);
@@ -424,7 +425,7 @@ fn build(
             .filter_map(|&f| firings[f].outcome)
             .min()
             .unwrap_or(program.outcomes.default);
-        note(request, base, None);
+        note(request, base, None, None);
         missing.extend(request_missing);
         best = Some(outcome);
     }
@@ -474,6 +475,7 @@ fn build(
             effect,
             citation: rule.cites.map(|c| program.sections[c as usize].clone()),
             message: f.message.clone(),
+            line_index: f.line,
         });
     }
     let id = program
