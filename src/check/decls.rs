@@ -55,6 +55,7 @@ impl Checker<'_> {
                         .insert(def.name.node.clone(), def.clone());
                 }
                 Decl::Lines(l) => self.lines_decl(l),
+                Decl::Example(e) => self.example_decl(e),
                 _ => {}
             }
         }
@@ -558,6 +559,65 @@ impl Checker<'_> {
             s.name.node.clone(),
             Global::Set(Value::List(id), Type::List(Box::new(item))),
         );
+    }
+
+    fn example_decl(&mut self, e: &ast::ExampleDecl) {
+        if self.program.examples.iter().any(|x| x.name == e.name.node) {
+            let first = self
+                .program
+                .examples
+                .iter()
+                .find(|x| x.name == e.name.node)
+                .map_or(e.name.span, |x| x.span);
+            self.error(CheckError::Duplicate {
+                name: e.name.node.clone(),
+                span: e.name.span,
+                first,
+            });
+            return;
+        }
+        let expect = match serde_json::from_str::<serde_json::Value>(&e.expect.node) {
+            Ok(v) => v,
+            Err(err) => {
+                self.error(CheckError::Declaration {
+                    message: format!("the example's `expect` is not valid JSON: {err}"),
+                    span: e.expect.span,
+                    help: None,
+                });
+                return;
+            }
+        };
+        const FIELDS: [&str; 9] = [
+            "outcome",
+            "guideline",
+            "authority",
+            "alternatives",
+            "redirect_to",
+            "missing",
+            "citations",
+            "lines",
+            "cautions_nonempty",
+        ];
+        if let Some(obj) = expect.as_object() {
+            for key in obj.keys() {
+                let is_annotation = self.program.annotations.iter().any(|a| a.name == *key);
+                if !FIELDS.contains(&key.as_str()) && !is_annotation {
+                    self.error(CheckError::Declaration {
+                        message: format!("the example expects an unknown decision field `{key}`"),
+                        span: e.expect.span,
+                        help: suggestion(key, FIELDS.iter().copied()),
+                    });
+                }
+            }
+        }
+        self.program.examples.push(Example {
+            name: e.name.node.clone(),
+            request: e.request.node.clone(),
+            expect,
+            span: e.span,
+            request_span: e.request.span,
+            expect_span: e.expect.span,
+        });
     }
 
     fn lines_decl(&mut self, l: &ast::LinesDecl) {

@@ -465,6 +465,9 @@ impl Checker<'_> {
     }
 
     fn global(&mut self, name: &str, span: Span) -> Option<(Node, Type)> {
+        if self.program.globals.contains_key(name) || self.define_pending.contains_key(name) {
+            self.program.used.insert(name.to_string());
+        }
         if self.define_pending.contains_key(name) || self.define_done.contains_key(name) {
             let id = self.define(name, span)?;
             let def = &self.program.defines[id as usize];
@@ -593,6 +596,7 @@ impl Checker<'_> {
             });
             return error_node(span);
         }
+        self.program.used.insert(name.node.clone());
         let Some(id) = self.define(&name.node, name.span) else {
             return error_node(span);
         };
@@ -667,6 +671,7 @@ impl Checker<'_> {
         tests: &[ast::QueryTest],
         span: Span,
     ) -> (Node, Type) {
+        self.program.used.insert(table.node.clone());
         let Some(Global::Table(t)) = self.program.globals.get(&table.node).cloned() else {
             let tables: Vec<&str> = self
                 .program

@@ -52,6 +52,12 @@ pub fn check_expr(
             _ => None,
         })
         .collect();
+    checker.record_ids = (0..checker.program.records.len() as u32)
+        .map(|i| (checker.program.records[i as usize].name.clone(), i))
+        .collect();
+    checker.format_ids = (0..checker.program.formats.len() as u32)
+        .map(|i| (checker.program.formats[i as usize].name.clone(), i))
+        .collect();
     let result = checker.expr(expr, None);
     *program = std::mem::take(&mut checker.program);
     if checker.errors.is_empty() {

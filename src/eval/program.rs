@@ -539,6 +539,28 @@ pub struct Program {
     pub rules: Vec<Rule>,
     /// Local variable slots needed.
     pub locals: u32,
+    /// Inline examples.
+    pub examples: Vec<Example>,
+    /// Global names (constants, sets, definitions, tables) some expression
+    /// refers to.
+    pub used: std::collections::BTreeSet<String>,
+}
+
+/// An inline example of the policy.
+#[derive(Clone, Debug)]
+pub struct Example {
+    /// Its name.
+    pub name: String,
+    /// The request, as JSON text.
+    pub request: String,
+    /// The expected decision fields (scenario form).
+    pub expect: serde_json::Value,
+    /// Where the example is.
+    pub span: Span,
+    /// Where its request is.
+    pub request_span: Span,
+    /// Where its expectations are.
+    pub expect_span: Span,
 }
 
 impl Program {

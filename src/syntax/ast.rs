@@ -41,6 +41,21 @@ pub enum Decl {
     Lines(LinesDecl),
     /// `stage name decides alone { rules }`
     Stage(StageDecl),
+    /// `example "name" { request {...} expect {...} }`
+    Example(ExampleDecl),
+}
+
+/// An inline example: a request and the decision fields it must show.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExampleDecl {
+    /// Its name.
+    pub name: Spanned<String>,
+    /// The request, as JSON text.
+    pub request: Spanned<String>,
+    /// The expected decision fields, as JSON text.
+    pub expect: Spanned<String>,
+    /// The whole example.
+    pub span: Span,
 }
 
 /// A vocabulary.

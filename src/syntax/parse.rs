@@ -171,6 +171,8 @@ fn human(rule: Rule) -> Option<&'static str> {
         | Rule::stage_decl
         | Rule::policy_header => "a declaration",
         Rule::enum_value => "a vocabulary value",
+        Rule::example_decl => "an example",
+        Rule::json_object => "a JSON object",
         Rule::field_decl => "a field",
         Rule::fact_decl => "a fact such as `member.age: number required`",
         Rule::type_expr | Rule::named_type | Rule::list_type | Rule::number_type => "a type",
@@ -465,6 +467,26 @@ fn decl(pair: Pair<Rule>) -> Decl {
             Decl::Annotation(AnnotationDecl { name, ty, default })
         }
         Rule::sections_decl => Decl::Sections(inner.map(string).collect()),
+        Rule::example_decl => {
+            let name = inner
+                .next()
+                .map(string)
+                .unwrap_or_else(|| Spanned::new(String::new(), sp));
+            let mut json = || {
+                inner
+                    .next()
+                    .map(|j| Spanned::new(j.as_str().to_string(), span(&j)))
+                    .unwrap_or_else(|| Spanned::new(String::new(), sp))
+            };
+            let request = json();
+            let expect = json();
+            Decl::Example(ExampleDecl {
+                name,
+                request,
+                expect,
+                span: sp,
+            })
+        }
         Rule::lines_decl => {
             let path = inner
                 .next()
@@ -1200,6 +1222,16 @@ mod tests {
         let e = parse_expr("a and").unwrap_err();
         assert!(e.at_end);
         assert!(e.message.contains("end of input"));
+    }
+
+    #[test]
+    fn examples_keep_their_json_as_text() {
+        let p = parses(r#"example "e" { request {"a": {"b": "}"}} expect {"outcome": "x"} }"#);
+        let Decl::Example(e) = &p.decls[0] else {
+            panic!()
+        };
+        assert_eq!(e.request.node, r#"{"a": {"b": "}"}}"#);
+        assert_eq!(e.expect.node, r#"{"outcome": "x"}"#);
     }
 
     #[test]
