@@ -515,7 +515,7 @@ impl<'de, 'p> Visitor<'de> for ValueSeed<'_, 'p, '_> {
         let facts = &mut *self.b.facts;
         let start = facts.items.len() as u32;
         facts.items.extend_from_slice(&items);
-        let id = self.b.program.const_lists.len() as u32 + facts.lists.len() as u32;
+        let id = crate::eval::FACT_LIST | facts.lists.len() as u32;
         facts.lists.push((start, items.len() as u32));
         Ok(Value::List(id))
     }

@@ -364,15 +364,16 @@ impl Checker<'_> {
                 continue;
             }
             // A fact may not sit inside another fact (`member` and `member.age`).
-            for (other, &slot) in &self.program.fact_slots {
+            for other in self.program.fact_slots.keys() {
                 let clash = joined.starts_with(&format!("{other}."))
                     || other.starts_with(&format!("{joined}."));
                 if clash {
-                    let first = self.program.facts[slot as usize].span;
                     self.errors.push(CheckError::Declaration {
                         message: format!("fact `{joined}` overlaps fact `{other}`"),
                         span: f.path.span,
-                        help: Some(format!("a fact is a leaf of the request; `{other}` (declared at byte {}) already is one", first.start)),
+                        help: Some(format!(
+                            "a fact is a leaf of the request, and `{other}` already is one"
+                        )),
                     });
                 }
             }
@@ -785,21 +786,25 @@ impl Checker<'_> {
     fn branch(&mut self, b: &ast::Branch) -> Branch {
         let cond = b.cond.as_ref().map(|c| self.condition(c));
         let mut outcome: Option<(u32, Span)> = None;
+        let mut first_name = String::new();
         let mut to = None;
         let mut effects = Vec::new();
         for e in &b.effects {
             match &e.node {
                 ast::EffectKind::Outcome { name, to: codes } => {
-                    if let Some((_, first)) = outcome {
+                    if outcome.is_some() {
                         self.error(CheckError::BadEffect {
                             message: "a branch decides at most one outcome".into(),
                             span: e.span,
-                            help: Some(format!("the first outcome is at byte {}; split the branch with `if ... else if ...`", first.start)),
+                            help: Some(format!(
+                                "this branch already decides `{first_name}`; split it with `if ... then ... else if ...`"
+                            )),
                         });
                         continue;
                     }
                     if let Some(o) = self.outcome(name) {
                         outcome = Some((o, e.span));
+                        first_name = name.node.clone();
                     }
                     if let Some(codes) = codes {
                         to = Some(self.codes(codes));

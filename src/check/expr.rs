@@ -87,6 +87,7 @@ impl Checker<'_> {
                 self.lookup_local(name).is_none()
                     && !self.program.globals.contains_key(name)
                     && !self.define_pending.contains_key(name)
+                    && !self.define_active.iter().any(|n| n == name)
                     && !self.program.fact_slots.contains_key(name)
             }
             ExprKind::Set(items) => items.iter().all(|i| self.contextual(i)),
@@ -465,6 +466,13 @@ impl Checker<'_> {
     }
 
     fn global(&mut self, name: &str, span: Span) -> Option<(Node, Type)> {
+        if self.define_active.iter().any(|n| n == name) {
+            self.error(CheckError::Cycle {
+                name: name.to_string(),
+                span,
+            });
+            return Some(error_node(span));
+        }
         if self.program.globals.contains_key(name) || self.define_pending.contains_key(name) {
             self.program.used.insert(name.to_string());
         }

@@ -530,3 +530,108 @@ fn build(
         pending: notes,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Decision, EmbeddedLoader, Policy};
+
+    const POLICY: &str = r#"
+        text item_code matching "^[A-Z]+$"
+        record item { code: item_code }
+        facts {
+          excluded: bool default false
+          trial: bool default false
+          risky: bool may be unknown
+          big: bool may be unknown
+          note: bool default false
+          items: non-empty list of item required
+        }
+        outcomes deny > redirect > wait > review > allow > skip
+          default allow
+          pending wait
+          restrict skip to deny
+        sections "S"
+        lines items shown by code
+
+        stage plan decides alone {
+          rule P1 excluded cites "S" for each i in items when excluded then deny because "excluded"
+        }
+        stage trial decides alone {
+          rule T1 trial cites "S" for each i in items when trial then allow because "trial"
+        }
+        stage main {
+          rule M1 skip-free cites "S" for each i in items when i.code is "FREE" then skip
+          rule M2 risky cites "S" for each i in items when risky then deny because "risky"
+          rule M3 big cites "S" for each i in items when big then review, caution "big one"
+          rule M4 note cites "S" for each i in items when note then review
+        }
+    "#;
+
+    fn decide(request: &str) -> Decision {
+        let policy = Policy::from_source("t.dsl", POLICY, &EmbeddedLoader).unwrap();
+        policy.decide(&policy.bind(request).unwrap())
+    }
+
+    fn rules(d: &Decision) -> Vec<&str> {
+        d.trace.iter().map(|t| t.rule.as_str()).collect()
+    }
+
+    #[test]
+    fn an_unknown_rule_that_would_outrank_pends_the_line_and_names_its_facts() {
+        let d = decide(r#"{"items": [{"code": "A"}], "big": false}"#);
+        assert_eq!(d.outcome, "wait");
+        assert_eq!(d.missing, ["risky"]);
+        assert_eq!(d.pending[0].rule, "M2 risky");
+        assert!(rules(&d).is_empty(), "an unknown rule does not fire");
+    }
+
+    #[test]
+    fn an_unknown_rule_below_the_outcome_does_not_pend() {
+        // M2 fires (deny); M3 is unknown but review ranks below deny.
+        let d = decide(r#"{"items": [{"code": "A"}], "risky": true}"#);
+        assert_eq!(d.outcome, "deny");
+        assert!(d.missing.is_empty());
+    }
+
+    #[test]
+    fn the_most_decisive_outcome_wins_and_annotations_do_not_change_it() {
+        let d = decide(r#"{"items": [{"code": "A"}], "risky": false, "big": true, "note": true}"#);
+        assert_eq!(d.outcome, "review");
+        assert_eq!(rules(&d), ["M3 big", "M4 note"]);
+        assert_eq!(d.cautions, ["big one"]);
+    }
+
+    #[test]
+    fn a_stage_that_decides_alone_stops_later_stages() {
+        let d = decide(r#"{"items": [{"code": "A"}], "excluded": true, "trial": true}"#);
+        assert_eq!(d.outcome, "deny");
+        assert_eq!(rules(&d), ["P1 excluded"]);
+        assert!(d.missing.is_empty(), "stage 3 never ran, so nothing pends");
+        let d = decide(r#"{"items": [{"code": "A"}], "trial": true, "big": true}"#);
+        assert_eq!(d.outcome, "allow");
+        assert_eq!(rules(&d), ["T1 trial"]);
+    }
+
+    #[test]
+    fn a_restricting_outcome_leaves_only_the_rules_it_allows() {
+        // On a FREE line only deny rules apply: review (M3) and the pend of
+        // unknown `big` are ignored; the unknown deny rule M2 still pends.
+        let d = decide(r#"{"items": [{"code": "FREE"}], "big": true, "risky": false}"#);
+        assert_eq!(d.outcome, "skip");
+        assert_eq!(rules(&d), ["M1 skip-free"]);
+        let d = decide(r#"{"items": [{"code": "FREE"}], "big": true}"#);
+        assert_eq!(d.outcome, "wait");
+        assert_eq!(d.missing, ["risky"]);
+        let d = decide(r#"{"items": [{"code": "FREE"}], "risky": true}"#);
+        assert_eq!(d.outcome, "deny");
+    }
+
+    #[test]
+    fn each_line_is_decided_on_its_own() {
+        let d =
+            decide(r#"{"items": [{"code": "FREE"}, {"code": "A"}], "risky": false, "big": true}"#);
+        assert_eq!(d.lines[0].outcome, "skip");
+        assert_eq!(d.lines[1].outcome, "review");
+        assert_eq!(d.outcome, "review");
+    }
+}

@@ -11,6 +11,13 @@ pub use decide::decide;
 
 use crate::syntax::ast::{Quantifier, TestOp};
 
+/// The two high bits of a list id say where the list lives: in the
+/// program (constants), in the request's facts, or in a worker's scratch.
+const LIST_SPACE: u32 = 3 << 30;
+/// Lists of the request.
+pub const FACT_LIST: u32 = 1 << 30;
+const SCRATCH_LIST: u32 = 2 << 30;
+
 /// A request bound to the policy's facts: what the evaluator reads.
 #[derive(Clone, Debug, Default)]
 pub struct Facts {
@@ -112,38 +119,33 @@ impl<'a> Eval<'a> {
         (self.scratch.lists.len(), self.scratch.items.len())
     }
 
-    fn list_base(&self) -> (u32, u32) {
-        let consts = self.program.const_lists.len() as u32;
-        (consts, consts + self.facts.lists.len() as u32)
-    }
-
     /// The number of items of a list value.
     pub fn list_len(&self, id: u32) -> usize {
-        let (consts, facts) = self.list_base();
-        if id < consts {
-            self.program.const_lists[id as usize].len()
-        } else if id < facts {
-            self.facts.lists[(id - consts) as usize].1 as usize
-        } else {
-            self.scratch
-                .lists
-                .get((id - facts) as usize)
-                .map_or(0, |l| l.1 as usize)
+        let index = (id & !LIST_SPACE) as usize;
+        match id & LIST_SPACE {
+            FACT_LIST => self.facts.lists.get(index).map_or(0, |l| l.1 as usize),
+            SCRATCH_LIST => self.scratch.lists.get(index).map_or(0, |l| l.1 as usize),
+            _ => self.program.const_lists.get(index).map_or(0, Vec::len),
         }
     }
 
     /// Item `i` of a list value.
     pub fn list_item(&self, id: u32, i: usize) -> Value {
-        let (consts, facts) = self.list_base();
-        if id < consts {
-            self.program.const_lists[id as usize][i]
-        } else if id < facts {
-            let (start, _) = self.facts.lists[(id - consts) as usize];
-            self.facts.items[start as usize + i]
-        } else {
-            let (start, _) = self.scratch.lists[(id - facts) as usize];
-            self.scratch.items[start as usize + i]
-        }
+        let index = (id & !LIST_SPACE) as usize;
+        let found = match id & LIST_SPACE {
+            FACT_LIST => self
+                .facts
+                .lists
+                .get(index)
+                .and_then(|(start, _)| self.facts.items.get(*start as usize + i)),
+            SCRATCH_LIST => self
+                .scratch
+                .lists
+                .get(index)
+                .and_then(|(start, _)| self.scratch.items.get(*start as usize + i)),
+            _ => self.program.const_lists.get(index).and_then(|l| l.get(i)),
+        };
+        found.copied().unwrap_or(Value::Unknown)
     }
 
     /// The items of a list value, copied out.
@@ -154,10 +156,9 @@ impl<'a> Eval<'a> {
     }
 
     fn new_list(&mut self, items: &[Value]) -> Value {
-        let (_, facts) = self.list_base();
         let start = self.scratch.items.len() as u32;
         self.scratch.items.extend_from_slice(items);
-        let id = facts + self.scratch.lists.len() as u32;
+        let id = SCRATCH_LIST | self.scratch.lists.len() as u32;
         self.scratch.lists.push((start, items.len() as u32));
         Value::List(id)
     }
@@ -585,5 +586,199 @@ pub fn format_number(n: f64) -> String {
         format!("{}", n as i64)
     } else {
         format!("{n}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::{EmbeddedLoader, Policy};
+
+    const POLICY: &str = r#"
+        enum color { red, green, blue }
+        text word matching "^[a-z]+$"
+        record item { name: word, weight: number, tag: color may be absent }
+        facts {
+          a: bool may be unknown
+          b: bool may be unknown
+          n: number may be unknown
+          c: color may be unknown
+          w: word may be absent
+          items: list of item may be unknown
+          colors: list of color default {}
+        }
+    "#;
+
+    /// Evaluates `expr` against `request`: `Some(true)`, `Some(false)` or
+    /// `None` for unknown; other values as the language shows them.
+    fn value(request: &str, expr: &str) -> String {
+        let mut policy = Policy::from_source("t.dsl", POLICY, &EmbeddedLoader).unwrap();
+        let facts = policy.bind(request).unwrap();
+        let ast = crate::syntax::parse_expr(expr).unwrap();
+        let (node, _) = crate::check::check_expr(policy.program_mut(), &ast).unwrap();
+        let mut scratch = Scratch::default();
+        let mut ev = Eval::new(policy.program(), &facts, &mut scratch);
+        let v = ev.eval(&node);
+        ev.show(v)
+    }
+
+    fn facts(a: Option<bool>, b: Option<bool>) -> String {
+        let mut parts = Vec::new();
+        if let Some(a) = a {
+            parts.push(format!("\"a\": {a}"));
+        }
+        if let Some(b) = b {
+            parts.push(format!("\"b\": {b}"));
+        }
+        format!("{{{}}}", parts.join(", "))
+    }
+
+    fn kleene_and(x: Option<bool>, y: Option<bool>) -> Option<bool> {
+        match (x, y) {
+            (Some(false), _) | (_, Some(false)) => Some(false),
+            (Some(true), Some(true)) => Some(true),
+            _ => None,
+        }
+    }
+
+    fn kleene_or(x: Option<bool>, y: Option<bool>) -> Option<bool> {
+        match (x, y) {
+            (Some(true), _) | (_, Some(true)) => Some(true),
+            (Some(false), Some(false)) => Some(false),
+            _ => None,
+        }
+    }
+
+    fn shown(t: Option<bool>) -> String {
+        t.map_or("unknown".into(), |b| b.to_string())
+    }
+
+    const TRUTH: [Option<bool>; 3] = [Some(true), Some(false), None];
+
+    #[test]
+    fn and_or_not_follow_kleene() {
+        for x in TRUTH {
+            for y in TRUTH {
+                let f = facts(x, y);
+                assert_eq!(
+                    value(&f, "a and b"),
+                    shown(kleene_and(x, y)),
+                    "{x:?} and {y:?}"
+                );
+                assert_eq!(
+                    value(&f, "a or b"),
+                    shown(kleene_or(x, y)),
+                    "{x:?} or {y:?}"
+                );
+            }
+            assert_eq!(value(&facts(x, None), "not a"), shown(x.map(|v| !v)));
+        }
+    }
+
+    #[test]
+    fn unknown_compares_unknown_and_absent_compares_false() {
+        assert_eq!(value("{}", "n < 3"), "unknown");
+        assert_eq!(value(r#"{"n": 2}"#, "n < 3"), "true");
+        assert_eq!(value("{}", "c is red"), "unknown");
+        assert_eq!(value("{}", "w is \"x\""), "false");
+        assert_eq!(value("{}", "w is not \"x\""), "false");
+        assert_eq!(value("{}", "not (w is \"x\")"), "true");
+    }
+
+    #[test]
+    fn tests_of_knowledge_and_presence_are_two_valued() {
+        assert_eq!(value("{}", "n is known"), "false");
+        assert_eq!(value("{}", "n is not known"), "true");
+        assert_eq!(value("{}", "w is present"), "false");
+        assert_eq!(value("{}", "w is absent"), "true");
+        assert_eq!(value(r#"{"w": "hi"}"#, "w is present"), "true");
+        assert_eq!(value("{}", "n < 3 if known"), "false");
+        assert_eq!(value(r#"{"n": 2}"#, "n < 3 if known"), "true");
+    }
+
+    #[test]
+    fn quantifiers_over_known_and_unknown_lists() {
+        let items = r#"{"items": [{"name": "x", "weight": 1, "tag": "red"}, {"name": "y", "weight": 5}], "n": 3}"#;
+        assert_eq!(value(items, "any i in items where i.weight > n"), "true");
+        assert_eq!(value(items, "all i in items where i.weight > n"), "false");
+        assert_eq!(value(items, "no i in items where i.weight > 9"), "true");
+        assert_eq!(value(items, "count i in items where i.weight >= 1"), "2");
+        assert_eq!(value(items, "{i.tag for i in items}"), "{red}");
+        assert_eq!(
+            value(
+                r#"{"items": [{"name": "x", "weight": 1}]}"#,
+                "any i in items where i.weight > n"
+            ),
+            "unknown"
+        );
+        assert_eq!(
+            value(
+                r#"{"items": [{"name": "x", "weight": 9}]}"#,
+                "any i in items where i.weight > n"
+            ),
+            "unknown"
+        );
+        assert_eq!(value("{}", "any i in items where i.weight > 1"), "unknown");
+        assert_eq!(
+            value(r#"{"items": []}"#, "all i in items where i.weight > n"),
+            "true"
+        );
+    }
+
+    #[test]
+    fn sets_and_membership() {
+        let f = r#"{"colors": ["red", "blue"]}"#;
+        assert_eq!(value(f, "red in colors"), "true");
+        assert_eq!(value(f, "green not in colors"), "true");
+        assert_eq!(value(f, "colors has any of {green, blue}"), "true");
+        assert_eq!(value(f, "colors has none of {green}"), "true");
+        assert_eq!(value(f, "colors has all of {red, green}"), "false");
+        assert_eq!(value(f, "colors == {blue, red}"), "true");
+        assert_eq!(value("{}", "c in {red, green}"), "unknown");
+    }
+
+    #[test]
+    fn match_and_arithmetic() {
+        assert_eq!(
+            value(
+                r#"{"c": "green"}"#,
+                "match c { red => 1, green => 2, else => 3 }"
+            ),
+            "2"
+        );
+        assert_eq!(
+            value(r#"{"c": "blue"}"#, "match c { red => 1, green => 2 }"),
+            "none"
+        );
+        assert_eq!(value(r#"{"n": 4}"#, "n * 2 + 1"), "9");
+        assert_eq!(value("{}", "n * 2 + 1"), "unknown");
+    }
+
+    fn truth_of(t: Option<bool>) -> &'static str {
+        match t {
+            Some(true) => "true",
+            Some(false) => "false",
+            None => "unknown",
+        }
+    }
+
+    fn arb_truth() -> impl Strategy<Value = Option<bool>> {
+        prop_oneof![Just(Some(true)), Just(Some(false)), Just(None)]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// De Morgan and double negation hold in the three-valued logic.
+        #[test]
+        fn de_morgan_holds(x in arb_truth(), y in arb_truth()) {
+            let f = facts(x, y);
+            prop_assert_eq!(value(&f, "not (a and b)"), value(&f, "not a or not b"));
+            prop_assert_eq!(value(&f, "not (a or b)"), value(&f, "not a and not b"));
+            prop_assert_eq!(value(&f, "not not a"), truth_of(x));
+            prop_assert_eq!(value(&f, "a and b"), value(&f, "b and a"));
+        }
     }
 }

@@ -27,7 +27,8 @@ pub enum Value {
     Num(f64),
     /// A vocabulary value or a text.
     Sym(Sym),
-    /// A list (see [`crate::eval::Lists`] for where it lives).
+    /// A list: a constant list of the program, a list of the request
+    /// (`crate::eval::FACT_LIST` set) or one made while evaluating.
     List(u32),
     /// A record of a request list, by the offset of its first field.
     Rec(u32),

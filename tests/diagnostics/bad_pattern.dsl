@@ -1,0 +1,1 @@
+text code matching "^[0-9{5}$"

@@ -1,0 +1,12 @@
+enum plan { commercial, medicare }
+enum verdict { deny, pend, approve }
+facts {
+  member.age: number from 0 to 150 required
+  member.plan: plan required
+}
+outcomes deny > pend > approve default approve pending pend
+sections "S1"
+stage s {
+  rule A1 first cites "S1" when member.age < 18 then deny
+  rule A1 second cites "S1" when member.age > 90 then pend
+}

@@ -1,0 +1,9 @@
+enum plan { commercial, medicare }
+enum verdict { deny, pend, approve }
+facts {
+  member.age: number from 0 to 150 required
+  member.plan: plan required
+}
+outcomes deny > pend > approve default approve pending pend
+sections "S1"
+facts { member.weight: kilograms may be unknown }
