@@ -148,10 +148,11 @@ impl Policy {
             }))
         };
         let ast = syntax::parse_policy(text).map_err(|e| fail(Some(e), Vec::new()))?;
-        let (program, errors) = check::check(&ast, loader);
+        let (mut program, errors) = check::check(&ast, loader);
         if !errors.is_empty() {
             return Err(fail(None, errors));
         }
+        eval::filter::compute(&mut program);
         Ok(Policy {
             schema: Schema::new(&program),
             program,

@@ -748,6 +748,7 @@ impl Checker<'_> {
             branches,
             stage,
             span: r.span,
+            line_filter: None,
         }
     }
 

@@ -53,6 +53,24 @@ pub fn decide(program: &Program, facts: &Facts, scratch: &mut Scratch) -> Decisi
         Some(Value::List(id)) => ev.list_items(id),
         _ => Vec::new(),
     };
+    // Each line's row in the code table (the last index: outside it), for
+    // the rules' line filters.
+    let rows: Vec<usize> = match program.line_key {
+        Some((field, table)) => {
+            let t = &program.tables[table as usize];
+            lines
+                .iter()
+                .map(|l| match l {
+                    Value::Rec(off) => match facts.records.get((off + field) as usize) {
+                        Some(Value::Sym(s)) => t.row(*s).unwrap_or(t.keys.len()),
+                        _ => usize::MAX,
+                    },
+                    _ => usize::MAX,
+                })
+                .collect()
+        }
+        None => vec![usize::MAX; lines.len()],
+    };
     let mut firings: Vec<Firing> = Vec::new();
     let mut pendings: Vec<Pending> = Vec::new();
     let mut targets: Vec<Target> = (0..lines.len()).map(|_| Target::default()).collect();
@@ -69,6 +87,11 @@ pub fn decide(program: &Program, facts: &Facts, scratch: &mut Scratch) -> Decisi
                         if targets[i].decided {
                             continue;
                         }
+                        if let Some(filter) = &rule.line_filter
+                            && filter.get(rows[i]) == Some(&false)
+                        {
+                            continue;
+                        }
                         ev.set_local(slot, *line);
                         run_rule(&mut ev, r, rule, Some(i), &mut firings, &mut pendings);
                     }
@@ -76,59 +99,32 @@ pub fn decide(program: &Program, facts: &Facts, scratch: &mut Scratch) -> Decisi
                 None => run_rule(&mut ev, r, rule, None, &mut firings, &mut pendings),
             }
         }
-        let stage_targets = targets.iter_mut().enumerate().map(|(i, t)| (Some(i), t));
-        let all_targets: Vec<(Option<usize>, &mut Target)> = if lines.is_empty() {
-            vec![(None, &mut request)]
+        let stage_firings = first_firing..firings.len();
+        let stage_pendings = first_pending..pendings.len();
+        if lines.is_empty() {
+            settle_stage(
+                program,
+                stage.decides_alone,
+                None,
+                &mut request,
+                &mut firings,
+                &pendings,
+                stage_firings,
+                stage_pendings,
+            );
         } else {
-            stage_targets.collect()
-        };
-        for (line, target) in all_targets {
-            if target.decided {
-                continue;
+            for (i, target) in targets.iter_mut().enumerate() {
+                settle_stage(
+                    program,
+                    stage.decides_alone,
+                    Some(i),
+                    target,
+                    &mut firings,
+                    &pendings,
+                    stage_firings.clone(),
+                    stage_pendings.clone(),
+                );
             }
-            // A request-level rule acts on a line through its outcome; its
-            // annotations belong to the request.
-            let applies = |f: &Firing| match (f.line, line) {
-                (None, Some(_)) => f.outcome.is_some(),
-                (None, None) => true,
-                (Some(l), target) => Some(l) == target,
-            };
-            let mine: Vec<usize> = (first_firing..firings.len())
-                .filter(|&f| applies(&firings[f]))
-                .collect();
-            let applies = |l: Option<usize>| l.is_none() || l == line;
-            let mut my_pendings: Vec<usize> = (first_pending..pendings.len())
-                .filter(|&p| applies(pendings[p].line))
-                .collect();
-            // A restricting outcome (`restrict not_required to not_supported`)
-            // leaves only the rules whose outcome it allows.
-            let allowed: Option<Vec<u32>> = mine.iter().find_map(|&f| {
-                firings[f]
-                    .outcome
-                    .and_then(|o| program.outcomes.restrict[o as usize].clone())
-            });
-            let kept: Vec<usize> = match &allowed {
-                Some(allowed) => mine
-                    .into_iter()
-                    .filter(|&f| {
-                        firings[f].outcome.is_some_and(|o| {
-                            allowed.contains(&o) || program.outcomes.restrict[o as usize].is_some()
-                        })
-                    })
-                    .collect(),
-                None => mine,
-            };
-            if let Some(allowed) = &allowed {
-                my_pendings.retain(|&p| allowed.contains(&pendings[p].outcome));
-            }
-            for &f in &kept {
-                firings[f].applied = true;
-            }
-            if stage.decides_alone && kept.iter().any(|&f| firings[f].outcome.is_some()) {
-                target.decided = true;
-            }
-            target.firings.extend(kept);
-            target.pendings.extend(my_pendings);
         }
         // Request-level annotations hold whatever the lines' fate.
         for f in &mut firings[first_firing..] {
@@ -146,6 +142,70 @@ pub fn decide(program: &Program, facts: &Facts, scratch: &mut Scratch) -> Decisi
         &targets,
         &request,
     )
+}
+
+/// Gives a line (or, with `line` `None`, the request) what the stage's rules
+/// did to it, after the restriction of a restricting outcome.
+#[allow(clippy::too_many_arguments)]
+fn settle_stage(
+    program: &Program,
+    decides_alone: bool,
+    line: Option<usize>,
+    target: &mut Target,
+    firings: &mut [Firing],
+    pendings: &[Pending],
+    stage_firings: std::ops::Range<usize>,
+    stage_pendings: std::ops::Range<usize>,
+) {
+    if target.decided {
+        return;
+    }
+    // A request-level rule acts on a line through its outcome; its
+    // annotations belong to the request.
+    let applies = |f: &Firing| match (f.line, line) {
+        (None, Some(_)) => f.outcome.is_some(),
+        (None, None) => true,
+        (Some(l), target) => Some(l) == target,
+    };
+    // A restricting outcome (`restrict not_required to not_supported`)
+    // leaves only the rules whose outcome it allows.
+    let restrict = &program.outcomes.restrict;
+    let allowed: Option<&[u32]> = stage_firings.clone().find_map(|f| {
+        let f = &firings[f];
+        if applies(f) {
+            f.outcome.and_then(|o| restrict[o as usize].as_deref())
+        } else {
+            None
+        }
+    });
+    let mut decided = false;
+    for f in stage_firings {
+        let firing = &mut firings[f];
+        if !applies(firing) {
+            continue;
+        }
+        if let Some(allowed) = allowed {
+            let kept = firing
+                .outcome
+                .is_some_and(|o| allowed.contains(&o) || restrict[o as usize].is_some());
+            if !kept {
+                continue;
+            }
+        }
+        firing.applied = true;
+        decided |= firing.outcome.is_some();
+        target.firings.push(f);
+    }
+    for p in stage_pendings {
+        let pending = &pendings[p];
+        let mine = pending.line.is_none() || pending.line == line;
+        if mine && allowed.is_none_or(|a| a.contains(&pending.outcome)) {
+            target.pendings.push(p);
+        }
+    }
+    if decides_alone && decided {
+        target.decided = true;
+    }
 }
 
 fn run_rule(
@@ -232,7 +292,7 @@ fn message(ev: &mut Eval, parts: &[MessagePart]) -> String {
             MessagePart::Text(t) => out.push_str(t),
             MessagePart::Hole(n) => {
                 let v = ev.eval(n);
-                out.push_str(&ev.display(v));
+                ev.write_display(&mut out, v);
             }
         }
     }

@@ -3,6 +3,7 @@
 //! and builds the decision.
 
 mod decide;
+pub mod filter;
 pub mod program;
 
 use program::{ArithOp, CmpOp, NodeKind, Program, SetOp, Sym, Value};
@@ -44,6 +45,8 @@ pub struct Scratch {
     /// Facts found unknown while evaluating the current condition.
     unknowns: Vec<u32>,
     building: Vec<Value>,
+    /// Values of definitions without parameters, for this request.
+    defined: Vec<Option<Value>>,
 }
 
 impl Scratch {
@@ -54,6 +57,8 @@ impl Scratch {
         self.items.clear();
         self.unknowns.clear();
         self.building.clear();
+        self.defined.clear();
+        self.defined.resize(program.defines.len(), None);
     }
 }
 
@@ -189,7 +194,7 @@ impl<'a> Eval<'a> {
     pub fn eval(&mut self, n: &program::Node) -> Value {
         let mark = self.scratch.unknowns.len();
         let v = self.eval_inner(n);
-        if v != Value::Unknown {
+        if !matches!(v, Value::Unknown) {
             self.scratch.unknowns.truncate(mark);
         }
         v
@@ -285,13 +290,15 @@ impl<'a> Eval<'a> {
             }
             NodeKind::Set(op, a, b) => {
                 let (l, r) = (self.eval(a), self.eval(b));
-                match (self.as_list(l), self.as_list(r)) {
-                    (Some(x), Some(y)) => {
-                        let any = |ev: &Self| x.iter().any(|v| y.iter().any(|w| ev.equal(*v, *w)));
+                match (self.list_of(l), self.list_of(r)) {
+                    (Some((x, xn)), Some((y, yn))) => {
+                        let holds =
+                            |ev: &Self, v: Value| (0..yn).any(|j| ev.equal(v, ev.list_item(y, j)));
+                        let any = |ev: &Self| (0..xn).any(|i| holds(ev, ev.list_item(x, i)));
                         Value::Bool(match op {
                             SetOp::Any => any(self),
                             SetOp::None => !any(self),
-                            SetOp::All => y.iter().all(|w| x.iter().any(|v| self.equal(*v, *w))),
+                            SetOp::All => (0..yn).all(|j| self.contains(x, self.list_item(y, j))),
                         })
                     }
                     _ => Value::Unknown,
@@ -354,12 +361,13 @@ impl<'a> Eval<'a> {
                 filter,
             } => {
                 let listed = self.eval(list);
-                let Some(items) = self.as_list(listed) else {
+                let Some((id, len)) = self.list_of(listed) else {
                     return Value::Unknown;
                 };
                 let mut out: Vec<Value> = Vec::new();
                 let mut unknown = false;
-                for it in items {
+                for i in 0..len {
+                    let it = self.list_item(id, i);
                     self.set_local(*var, it);
                     if let Some(f) = filter {
                         match truth(self.eval(f)) {
@@ -395,12 +403,13 @@ impl<'a> Eval<'a> {
                 skip,
             } => {
                 let listed = self.eval(list);
-                let Some(items) = self.as_list(listed) else {
+                let Some((id, len)) = self.list_of(listed) else {
                     return Value::Unknown;
                 };
                 let skip = skip.and_then(|s| self.scratch.locals.get(s as usize).copied());
                 let (mut yes, mut unknown, mut total) = (0usize, false, 0usize);
-                for it in items {
+                for i in 0..len {
+                    let it = self.list_item(id, i);
                     if Some(it) == skip {
                         continue;
                     }
@@ -482,35 +491,54 @@ impl<'a> Eval<'a> {
                 }
                 Value::Absent
             }
-            NodeKind::Call(id, args) => {
-                let Some(def) = self.program.defines.get(*id as usize) else {
-                    return Value::Unknown;
-                };
-                let mut values = [Value::Unknown; 8];
-                let many: Vec<Value>;
-                let bound: &[Value] = if args.len() <= values.len() {
-                    for (slot, a) in values.iter_mut().zip(args) {
-                        *slot = self.eval(a);
-                    }
-                    &values[..args.len()]
-                } else {
-                    many = args.iter().map(|a| self.eval(a)).collect();
-                    &many
-                };
-                for (slot, v) in def.params.iter().zip(bound) {
-                    self.set_local(*slot, *v);
-                }
-                self.eval(&def.body)
-            }
+            NodeKind::Call(id, args) => self.call(*id, args),
         }
     }
 
-    /// The items of a list value (`Absent` is empty, `Unknown` is `None`).
-    fn as_list(&self, v: Value) -> Option<Vec<Value>> {
+    #[inline(never)]
+    fn call(&mut self, id: u32, args: &[program::Node]) -> Value {
+        let Some(def) = self.program.defines.get(id as usize) else {
+            return Value::Unknown;
+        };
+        if args.is_empty() {
+            // A definition without parameters depends only on the
+            // request: compute it once. Unknowns are recomputed so
+            // that their facts are recorded where they matter, and
+            // lists, which live in released scratch space, are not kept.
+            if let Some(Some(v)) = self.scratch.defined.get(id as usize) {
+                return *v;
+            }
+            let v = self.eval(&def.body);
+            if !matches!(v, Value::Unknown | Value::List(_))
+                && let Some(slot) = self.scratch.defined.get_mut(id as usize)
+            {
+                *slot = Some(v);
+            }
+            return v;
+        }
+        let mut values = [Value::Unknown; 8];
+        let many: Vec<Value>;
+        let bound: &[Value] = if args.len() <= values.len() {
+            for (slot, a) in values.iter_mut().zip(args) {
+                *slot = self.eval(a);
+            }
+            &values[..args.len()]
+        } else {
+            many = args.iter().map(|a| self.eval(a)).collect();
+            &many
+        };
+        for (slot, v) in def.params.iter().zip(bound) {
+            self.set_local(*slot, *v);
+        }
+        self.eval(&def.body)
+    }
+
+    /// A list value's id and length (`Absent` is empty, `Unknown` is `None`).
+    fn list_of(&self, v: Value) -> Option<(u32, usize)> {
         match v {
-            Value::List(id) => Some(self.list_items(id)),
+            Value::List(id) => Some((id, self.list_len(id))),
             Value::Unknown => None,
-            _ => Some(Vec::new()),
+            _ => Some((0, 0)),
         }
     }
 
@@ -536,45 +564,61 @@ impl<'a> Eval<'a> {
 
     /// A value as a message shows it: lists without braces (`70460, 70470`).
     pub fn display(&self, v: Value) -> String {
+        let mut out = String::new();
+        self.write_display(&mut out, v);
+        out
+    }
+
+    /// Appends [`Eval::display`] of a value to `out`.
+    pub fn write_display(&self, out: &mut String, v: Value) {
         match v {
             Value::List(id) => {
-                let items: Vec<String> = self
-                    .list_items(id)
-                    .into_iter()
-                    .map(|v| self.show(v))
-                    .collect();
-                if items.is_empty() {
-                    "none".into()
-                } else {
-                    items.join(", ")
+                let len = self.list_len(id);
+                if len == 0 {
+                    out.push_str("none");
+                }
+                for i in 0..len {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    self.write_show(out, self.list_item(id, i));
                 }
             }
-            other => self.show(other),
+            other => self.write_show(out, other),
         }
     }
 
     /// A value as the language writes it (`70553`, `{70460, 70470}`, `unknown`).
     pub fn show(&self, v: Value) -> String {
+        let mut out = String::new();
+        self.write_show(&mut out, v);
+        out
+    }
+
+    /// Appends [`Eval::show`] of a value to `out`.
+    pub fn write_show(&self, out: &mut String, v: Value) {
         match v {
-            Value::Unknown => "unknown".into(),
-            Value::Absent => "none".into(),
-            Value::Bool(b) => b.to_string(),
-            Value::Num(n) => format_number(n),
-            Value::Sym(s) => self.text(s).to_string(),
+            Value::Unknown => out.push_str("unknown"),
+            Value::Absent => out.push_str("none"),
+            Value::Bool(b) => out.push_str(if b { "true" } else { "false" }),
+            Value::Num(n) => out.push_str(&format_number(n)),
+            Value::Sym(s) => out.push_str(self.text(s)),
             Value::List(id) => {
-                let items: Vec<String> = self
-                    .list_items(id)
-                    .into_iter()
-                    .map(|v| self.show(v))
-                    .collect();
-                format!("{{{}}}", items.join(", "))
+                out.push('{');
+                for i in 0..self.list_len(id) {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    self.write_show(out, self.list_item(id, i));
+                }
+                out.push('}');
             }
             Value::Rec(off) => {
                 // A record shows as its first field (a line shows as its code).
-                self.facts
-                    .records
-                    .get(off as usize)
-                    .map_or("record".into(), |v| self.show(*v))
+                match self.facts.records.get(off as usize) {
+                    Some(v) => self.write_show(out, *v),
+                    None => out.push_str("record"),
+                }
             }
         }
     }

@@ -245,6 +245,9 @@ pub struct Rule {
     pub stage: u32,
     /// The whole rule.
     pub span: Span,
+    /// For a line rule: per code-table row (and, last, for a code outside the
+    /// table), whether the rule can fire at all (see `eval::filter`).
+    pub line_filter: Option<Vec<bool>>,
 }
 
 /// A compiled branch.
@@ -542,6 +545,8 @@ pub struct Program {
     pub locals: u32,
     /// Inline examples.
     pub examples: Vec<Example>,
+    /// The line field that keys the code table, and the table (for filters).
+    pub line_key: Option<(u32, u32)>,
     /// Global names (constants, sets, definitions, tables) some expression
     /// refers to.
     pub used: std::collections::BTreeSet<String>,

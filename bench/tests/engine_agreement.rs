@@ -1,0 +1,89 @@
+//! The engine on `policies.dsl` agrees with the hand-written baseline (an
+//! independent encoding of rules.md), on every public scenario and on
+//! generated requests: a second check of the engine's correctness.
+
+mod common;
+
+use bench::{Generator, native, request};
+use serde_json::{Value, json};
+
+const GENERATED: usize = 5_000;
+const SEED: u64 = 0x5EED_2024;
+
+/// The fields the two must agree on.
+fn comparable(d: &Value) -> Value {
+    let lines: Vec<Value> = d["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            json!({
+                "code": l["code"], "outcome": l["outcome"], "alternatives": l["alternatives"],
+                "redirect_to": l["redirect_to"], "citations": l["citations"],
+            })
+        })
+        .collect();
+    json!({
+        "id": d["id"], "outcome": d["outcome"], "guideline": d["guideline"],
+        "authority": d["authority"], "lines": lines, "alternatives": d["alternatives"],
+        "redirect_to": d["redirect_to"], "missing": d["missing"], "citations": d["citations"],
+        "cautions_empty": d["cautions"].as_array().unwrap().is_empty(),
+    })
+}
+
+fn check(cases: impl IntoIterator<Item = (String, String)>) {
+    let policy = policy_dsl::Policy::embedded().unwrap();
+    let mut reports = Vec::new();
+    let mut total = 0;
+    for (label, json) in cases {
+        total += 1;
+        let req = request::parse(&json)
+            .unwrap_or_else(|e| panic!("{label}: native rejects: {e}\n{json}"));
+        let native = comparable(&serde_json::to_value(native::decide(&req)).unwrap());
+        let engine = policy
+            .decide_json(&json)
+            .unwrap_or_else(|e| panic!("{label}: engine rejects: {e}\n{json}"));
+        let engine = comparable(&serde_json::from_str(&engine).unwrap());
+        if native != engine {
+            reports.push(format!(
+                "{label}\n  request: {json}\n  native:  {native}\n  engine:  {engine}"
+            ));
+        }
+    }
+    assert!(
+        reports.is_empty(),
+        "{} of {total} disagree (first 5):\n{}",
+        reports.len(),
+        reports
+            .iter()
+            .take(5)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+#[test]
+fn engine_agrees_with_native_on_every_scenario() {
+    check(
+        common::scenarios()
+            .into_iter()
+            .map(|s| (s.name.clone(), s.request.clone())),
+    );
+}
+
+#[test]
+fn engine_agrees_with_native_on_generated_requests() {
+    let mut generator = Generator::new(SEED);
+    check((0..GENERATED).map(|i| (format!("generated #{i}"), generator.next_json())));
+}
+
+/// A larger sweep: `cargo test -p bench --release --test engine_agreement -- --ignored`.
+#[test]
+#[ignore]
+fn engine_agrees_with_native_on_many_seeds() {
+    for seed in 1..=10u64 {
+        let mut generator = Generator::new(seed);
+        check((0..10_000).map(|i| (format!("seed {seed} #{i}"), generator.next_json())));
+    }
+}

@@ -1,0 +1,146 @@
+//! Line filters, computed once when a policy compiles: for each line rule,
+//! which rows of the code table can satisfy the parts of its condition that
+//! depend only on the line's code (`line.code.family is ct`). At run time a
+//! rule whose filter rejects a line's code is skipped for that line.
+//!
+//! Exact, not a heuristic: a filtered part is a conjunct of the condition,
+//! and a false conjunct makes the condition false whatever else is unknown.
+
+use super::program::{Node, NodeKind, Program, Type, Value};
+use super::{Eval, Facts, Scratch};
+
+/// The record field of the decision's lines that keys the code table, and
+/// that table: `(field, table)`.
+fn keyed_field(program: &Program) -> Option<(u32, u32)> {
+    let lines = program.lines.as_ref()?;
+    let Type::List(item) = &program.facts.get(lines.fact as usize)?.spec.ty else {
+        return None;
+    };
+    let Type::Record(r) = **item else { return None };
+    program
+        .records
+        .get(r as usize)?
+        .fields
+        .iter()
+        .enumerate()
+        .find_map(|(i, f)| match f.spec.ty {
+            Type::Text(Some(fmt)) => program
+                .formats
+                .get(fmt as usize)?
+                .table
+                .map(|t| (i as u32, t)),
+            _ => None,
+        })
+}
+
+/// Whether a node depends on nothing but constants and the line's code.
+fn code_only(node: &Node, var: u32, field: u32) -> bool {
+    let ok = |n: &Node| code_only(n, var, field);
+    match &node.kind {
+        NodeKind::Const(Value::List(_)) => true,
+        NodeKind::Const(_) => true,
+        NodeKind::Field(rec, f) => {
+            *f == field && matches!(rec.kind, NodeKind::Local(v) if v == var)
+        }
+        NodeKind::Column { key, .. } => ok(key),
+        NodeKind::Not(x) | NodeKind::Test(_, x) => ok(x),
+        NodeKind::And(a, b)
+        | NodeKind::Or(a, b)
+        | NodeKind::Cmp(_, a, b)
+        | NodeKind::In(_, a, b)
+        | NodeKind::Set(_, a, b) => ok(a) && ok(b),
+        _ => false,
+    }
+}
+
+fn conjuncts<'a>(node: &'a Node, out: &mut Vec<&'a Node>) {
+    match &node.kind {
+        NodeKind::And(a, b) => {
+            conjuncts(a, out);
+            conjuncts(b, out);
+        }
+        _ => out.push(node),
+    }
+}
+
+/// Computes every line rule's filter. Row `rows.len()` stands for a code
+/// outside the table.
+pub fn compute(program: &mut Program) {
+    let Some((field, table)) = keyed_field(program) else {
+        return;
+    };
+    let rows = program.tables[table as usize].keys.clone();
+    let width = program
+        .lines
+        .as_ref()
+        .and_then(|l| match &program.facts[l.fact as usize].spec.ty {
+            Type::List(item) => match **item {
+                Type::Record(r) => Some(program.records[r as usize].fields.len()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .unwrap_or(0);
+    // A request of one line per row (and one code outside the table).
+    let outside = program.syms.len() as u32;
+    let mut facts = Facts::default();
+    for key in rows.iter().copied().chain(std::iter::once(outside)) {
+        for i in 0..width {
+            facts.records.push(if i as u32 == field {
+                Value::Sym(key)
+            } else {
+                Value::Unknown
+            });
+        }
+    }
+    facts.texts.push(String::new());
+    let mut filters = Vec::with_capacity(program.rules.len());
+    for rule in &program.rules {
+        let Some(var) = rule.for_each else {
+            filters.push(None);
+            continue;
+        };
+        let mut parts: Vec<&Node> = Vec::new();
+        if let Some(w) = &rule.when {
+            conjuncts(w, &mut parts);
+        }
+        let when_parts: Vec<&Node> = parts
+            .into_iter()
+            .filter(|n| code_only(n, var, field))
+            .collect();
+        // Each branch can fire only where its own code-only conjuncts hold.
+        let branch_parts: Vec<Vec<&Node>> = rule
+            .branches
+            .iter()
+            .map(|b| {
+                let mut parts = Vec::new();
+                if let Some(c) = &b.cond {
+                    conjuncts(c, &mut parts);
+                }
+                parts
+                    .into_iter()
+                    .filter(|n| code_only(n, var, field))
+                    .collect()
+            })
+            .collect();
+        if when_parts.is_empty() && branch_parts.iter().any(Vec::is_empty) {
+            filters.push(None);
+            continue;
+        }
+        let mut scratch = Scratch::default();
+        let mut ev = Eval::new(program, &facts, &mut scratch);
+        let holds =
+            |ev: &mut Eval, parts: &[&Node]| parts.iter().all(|p| ev.eval(p) != Value::Bool(false));
+        let filter: Vec<bool> = (0..=rows.len())
+            .map(|r| {
+                ev.set_local(var, Value::Rec((r * width) as u32));
+                holds(&mut ev, &when_parts) && branch_parts.iter().any(|b| holds(&mut ev, b))
+            })
+            .collect();
+        filters.push(Some(filter));
+    }
+    for (rule, filter) in program.rules.iter_mut().zip(filters) {
+        rule.line_filter = filter;
+    }
+    program.line_key = Some((field, table));
+}
