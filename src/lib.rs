@@ -10,6 +10,9 @@
 //! | [`request`] | JSON request -> [`eval::Facts`], strictly |
 //! | [`decision`] | the decision and its JSON |
 //! | [`diag`] | shared diagnostic helpers |
+//! | [`explain`] | a decision as a reviewer reads it (a tree) |
+//! | [`batch`] | NDJSON streams, in order, across worker threads |
+//! | [`repl`] | the REPL's backend: commands in, text out (the rustyline frontend is in `src/bin/policy/repl.rs`) |
 //!
 //! [`Policy`] ties them together: load once, then bind and decide requests.
 #![forbid(unsafe_code)]
@@ -25,6 +28,7 @@ pub mod decision;
 pub mod diag;
 pub mod eval;
 pub mod explain;
+pub mod repl;
 pub mod request;
 pub mod syntax;
 

@@ -1,5 +1,7 @@
 //! `policy`: decide requests with a policy (`eval`), or explore one (`repl`).
 
+mod repl;
+
 use std::io::{self, BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -41,6 +43,12 @@ enum Command {
         /// The request file, or `-` for standard input (the default).
         #[arg(value_name = "REQUEST")]
         input: Option<PathBuf>,
+    },
+    /// Explore a policy interactively: build a request, ask why (see docs/repl.md).
+    Repl {
+        /// The policy file (default: the policies.dsl built into this binary).
+        #[arg(long, value_name = "FILE")]
+        policy: Option<PathBuf>,
     },
 }
 
@@ -175,5 +183,6 @@ fn main() -> ExitCode {
             threads,
             input.as_deref(),
         ),
+        Command::Repl { policy } => repl::run(policy.as_deref()),
     }
 }
