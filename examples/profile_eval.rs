@@ -31,10 +31,17 @@ fn main() {
     let start = std::time::Instant::now();
     for _ in 0..rounds {
         if mode == "e2e" {
+            let mut out = Vec::new();
             for r in &requests {
                 if let Ok(f) = policy.bind(r) {
-                    total += policy.decide_with(&f, &mut scratch).to_json().len();
+                    out.clear();
+                    policy.evaluate(&f, &mut scratch).write_json(&mut out);
+                    total += out.len();
                 }
+            }
+        } else if mode == "verdict" {
+            for f in &facts {
+                total += policy.evaluate(f, &mut scratch).lines_len();
             }
         } else {
             for f in &facts {

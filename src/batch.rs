@@ -24,18 +24,18 @@ fn decide_line(
     line_no: usize,
     line: &str,
     scratch: &mut Scratch,
-    out: &mut String,
+    out: &mut Vec<u8>,
 ) -> bool {
     match policy.bind(line) {
         Ok(facts) => {
-            out.push_str(&policy.decide_with(&facts, scratch).to_json());
-            out.push('\n');
+            policy.evaluate(&facts, scratch).write_json(out);
+            out.push(b'\n');
             true
         }
         Err(e) => {
             let error = serde_json::json!({"error": {"line": line_no, "message": e.message}});
-            out.push_str(&error.to_string());
-            out.push('\n');
+            out.extend_from_slice(error.to_string().as_bytes());
+            out.push(b'\n');
             false
         }
     }
@@ -70,8 +70,8 @@ pub fn run<R: BufRead, W: Write>(
             break;
         }
         let chunk = block.len().div_ceil(threads);
-        let results: Vec<(String, usize)> = if threads == 1 || block.len() < 64 {
-            let mut out = String::new();
+        let results: Vec<(Vec<u8>, usize)> = if threads == 1 || block.len() < 64 {
+            let mut out = Vec::new();
             let ok = block
                 .iter()
                 .filter(|(n, l)| decide_line(policy, *n, l, &mut scratches[0], &mut out))
@@ -84,7 +84,7 @@ pub fn run<R: BufRead, W: Write>(
                     .zip(scratches.iter_mut())
                     .map(|(part, scratch)| {
                         s.spawn(move || {
-                            let mut out = String::new();
+                            let mut out = Vec::new();
                             let ok = part
                                 .iter()
                                 .filter(|(n, l)| decide_line(policy, *n, l, scratch, &mut out))
@@ -95,13 +95,13 @@ pub fn run<R: BufRead, W: Write>(
                     .collect();
                 handles
                     .into_iter()
-                    .map(|h| h.join().unwrap_or_else(|_| (String::new(), 0)))
+                    .map(|h| h.join().unwrap_or_else(|_| (Vec::new(), 0)))
                     .collect()
             })
         };
         let mut ok = 0;
         for (text, n) in &results {
-            output.write_all(text.as_bytes())?;
+            output.write_all(text)?;
             ok += n;
         }
         summary.decided += ok;

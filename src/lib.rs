@@ -220,8 +220,19 @@ impl Policy {
         eval::decide(&self.program, facts, scratch)
     }
 
+    /// Evaluates a bound request: what every rule did, ready to become a
+    /// [`Decision`] ([`eval::Verdict::decision`]) or JSON
+    /// ([`eval::Verdict::write_json`]).
+    pub fn evaluate<'a>(&'a self, facts: &'a Facts, scratch: &mut Scratch) -> eval::Verdict<'a> {
+        eval::evaluate(&self.program, facts, scratch)
+    }
+
     /// JSON request in, decision JSON out.
     pub fn decide_json(&self, json: &str) -> Result<String, RequestError> {
-        Ok(self.decide(&self.bind(json)?).to_json())
+        let facts = self.bind(json)?;
+        let mut out = Vec::new();
+        self.evaluate(&facts, &mut Scratch::default())
+            .write_json(&mut out);
+        Ok(String::from_utf8_lossy(&out).into_owned())
     }
 }

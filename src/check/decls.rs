@@ -502,10 +502,18 @@ impl Checker<'_> {
             Some(lit) => self.literal(lit, &ty),
             None => Value::Absent,
         };
+        let default_json = match default {
+            Value::Bool(b) => b.into(),
+            Value::Num(n) => serde_json::Number::from_f64(n)
+                .map_or(serde_json::Value::Null, serde_json::Value::Number),
+            Value::Sym(s) => self.program.syms.resolve(s).unwrap_or_default().into(),
+            _ => serde_json::Value::Null,
+        };
         self.program.annotations.push(Annotation {
             name: a.name.node.clone(),
             ty,
             default,
+            default_json,
         });
     }
 
@@ -749,6 +757,7 @@ impl Checker<'_> {
             stage,
             span: r.span,
             line_filter: None,
+            residual: None,
         }
     }
 

@@ -48,6 +48,11 @@ fn and3(a: Option<bool>, b: Option<bool>, c: Option<bool>) -> Option<bool> {
 
 /// Decides one request.
 pub fn decide(program: &Program, facts: &Facts, scratch: &mut Scratch) -> Decision {
+    evaluate(program, facts, scratch).decision()
+}
+
+/// Evaluates every rule on one request.
+pub fn evaluate<'a>(program: &'a Program, facts: &'a Facts, scratch: &mut Scratch) -> Verdict<'a> {
     let mut ev = Eval::new(program, facts, scratch);
     let lines: Vec<Value> = match program.lines.as_ref().map(|l| facts.slots[l.fact as usize]) {
         Some(Value::List(id)) => ev.list_items(id),
@@ -87,16 +92,26 @@ pub fn decide(program: &Program, facts: &Facts, scratch: &mut Scratch) -> Decisi
                         if targets[i].decided {
                             continue;
                         }
-                        if let Some(filter) = &rule.line_filter
-                            && filter.get(rows[i]) == Some(&false)
-                        {
+                        let filter = rule
+                            .line_filter
+                            .as_ref()
+                            .and_then(|f| f.get(rows[i]).copied());
+                        if filter == Some(false) {
                             continue;
                         }
                         ev.set_local(slot, *line);
-                        run_rule(&mut ev, r, rule, Some(i), &mut firings, &mut pendings);
+                        run_rule(
+                            &mut ev,
+                            r,
+                            rule,
+                            Some(i),
+                            filter == Some(true),
+                            &mut firings,
+                            &mut pendings,
+                        );
                     }
                 }
-                None => run_rule(&mut ev, r, rule, None, &mut firings, &mut pendings),
+                None => run_rule(&mut ev, r, rule, None, false, &mut firings, &mut pendings),
             }
         }
         let stage_firings = first_firing..firings.len();
@@ -133,15 +148,15 @@ pub fn decide(program: &Program, facts: &Facts, scratch: &mut Scratch) -> Decisi
             }
         }
     }
-    build(
-        &ev,
-        lines.len(),
-        &lines,
+    Verdict {
+        program,
+        facts,
+        lines,
         firings,
         pendings,
-        &targets,
-        &request,
-    )
+        targets,
+        request,
+    }
 }
 
 /// Gives a line (or, with `line` `None`, the request) what the stage's rules
@@ -213,13 +228,20 @@ fn run_rule(
     index: u32,
     rule: &Rule,
     line: Option<usize>,
+    filtered: bool,
     firings: &mut Vec<Firing>,
     pendings: &mut Vec<Pending>,
 ) {
     let mark = ev.list_mark();
     ev.clear_unknowns();
     let mut unknown_facts: Vec<u32> = Vec::new();
-    let when = match &rule.when {
+    // A rule whose line filter passed this line checks only what the
+    // filter left open.
+    let guard = match (filtered, &rule.residual) {
+        (true, Some(rest)) => rest.as_ref(),
+        _ => rule.when.as_ref(),
+    };
+    let when = match guard {
         Some(w) => {
             let t = truth(ev.eval(w));
             if t == Some(false) {
@@ -359,14 +381,20 @@ fn fire(ev: &mut Eval, index: u32, branch: &super::program::Branch, line: Option
     f
 }
 
-fn sorted_texts(ev: &Eval, syms: impl Iterator<Item = Sym>) -> Vec<String> {
-    let mut out: Vec<String> = syms.map(|s| ev.text(s).to_string()).collect();
+/// Distinct texts of `syms`, sorted.
+fn sorted_texts<'a>(
+    program: &'a Program,
+    facts: &'a Facts,
+    syms: impl Iterator<Item = Sym>,
+) -> Vec<&'a str> {
+    let mut out: Vec<&str> = syms.map(|s| program.sym_text(s, &facts.texts)).collect();
     out.sort_unstable();
     out.dedup();
     out
 }
 
-fn cited(program: &Program, rules: impl Iterator<Item = u32>) -> Vec<String> {
+/// The sections the rules cite, in the policy's order.
+fn cited(program: &Program, rules: impl Iterator<Item = u32>) -> Vec<&str> {
     let mut sections: Vec<u32> = rules
         .filter_map(|r| program.rules[r as usize].cites)
         .collect();
@@ -374,28 +402,35 @@ fn cited(program: &Program, rules: impl Iterator<Item = u32>) -> Vec<String> {
     sections.dedup();
     sections
         .into_iter()
-        .map(|s| program.sections[s as usize].clone())
+        .map(|s| program.sections[s as usize].as_str())
         .collect()
 }
 
-/// A target's outcome and the facts that pended it.
+/// The outcome a target's firings give, before unknowns.
+fn base_outcome(program: &Program, target: &Target, firings: &[Firing]) -> u32 {
+    target
+        .firings
+        .iter()
+        .filter_map(|&f| firings[f].outcome)
+        .min()
+        .unwrap_or(program.outcomes.default)
+}
+
+/// A target's outcome, and the facts that made it pend.
 fn settle(
     program: &Program,
     target: &Target,
     firings: &[Firing],
     pendings: &[Pending],
-) -> (u32, Vec<u32>, bool) {
-    let decided = target
-        .firings
-        .iter()
-        .filter_map(|&f| firings[f].outcome)
-        .min();
-    let base = decided.unwrap_or(program.outcomes.default);
-    let mut missing: Vec<u32> = target
-        .firings
-        .iter()
-        .flat_map(|&f| firings[f].missing.iter().copied())
-        .collect();
+    missing: &mut Vec<u32>,
+) -> u32 {
+    let base = base_outcome(program, target, firings);
+    missing.extend(
+        target
+            .firings
+            .iter()
+            .flat_map(|&f| firings[f].missing.iter().copied()),
+    );
     let mut pended = false;
     for &p in &target.pendings {
         if pendings[p].outcome < base {
@@ -404,190 +439,382 @@ fn settle(
         }
     }
     let pending = program.outcomes.pending;
-    let outcome = if pended && pending < base {
+    if pended && pending < base {
         pending
     } else {
         base
-    };
-    (outcome, missing, pended)
+    }
 }
 
-fn build(
-    ev: &Eval,
-    n: usize,
-    lines: &[Value],
+/// The result of evaluating a request: what every rule did, before it is
+/// turned into a [`Decision`] or written as JSON. Borrows the policy and
+/// the request.
+pub struct Verdict<'a> {
+    program: &'a Program,
+    facts: &'a Facts,
+    lines: Vec<Value>,
     firings: Vec<Firing>,
     pendings: Vec<Pending>,
-    targets: &[Target],
-    request: &Target,
-) -> Decision {
-    let program = ev.program;
-    let line_code = |i: usize| -> String {
-        let shown_by = program.lines.as_ref().map_or(0, |l| l.shown_by);
-        match lines.get(i) {
-            Some(Value::Rec(off)) => ev.show(
-                ev.facts
-                    .records
-                    .get((off + shown_by) as usize)
-                    .copied()
-                    .unwrap_or(Value::Absent),
-            ),
-            _ => String::new(),
-        }
-    };
-    let mut missing: Vec<u32> = Vec::new();
-    let mut line_decisions = Vec::with_capacity(n);
-    let mut best: Option<u32> = None;
-    let mut notes = Vec::new();
-    let mut note = |target: &Target, base: u32, line: Option<String>, line_index: Option<usize>| {
-        for &p in &target.pendings {
-            let p = &pendings[p];
-            if p.outcome < base {
-                notes.push(PendingNote {
-                    rule: program.rules[p.rule as usize].label.clone(),
-                    line: line.clone(),
-                    would_be: program.outcome_name(p.outcome).to_string(),
-                    facts: p
-                        .facts
-                        .iter()
-                        .map(|&s| program.facts[s as usize].path.clone())
-                        .collect(),
-                    line_index,
-                });
-            }
-        }
-    };
-    for (i, target) in targets.iter().enumerate() {
-        let (outcome, line_missing, _) = settle(program, target, &firings, &pendings);
-        let base = target
-            .firings
-            .iter()
-            .filter_map(|&f| firings[f].outcome)
-            .min()
-            .unwrap_or(program.outcomes.default);
-        note(target, base, Some(line_code(i)), Some(i));
-        missing.extend(line_missing);
-        best = Some(best.map_or(outcome, |b| b.min(outcome)));
-        let mine = || target.firings.iter().map(|&f| &firings[f]);
-        line_decisions.push(LineDecision {
-            code: line_code(i),
-            outcome: program.outcome_name(outcome).to_string(),
-            alternatives: sorted_texts(ev, mine().flat_map(|f| f.offers.iter().copied())),
-            redirect_to: sorted_texts(ev, mine().flat_map(|f| f.to.iter().copied())),
-            citations: cited(program, mine().map(|f| f.rule)),
-        });
-    }
-    if n == 0 {
-        let (outcome, request_missing, _) = settle(program, request, &firings, &pendings);
-        let base = request
-            .firings
-            .iter()
-            .filter_map(|&f| firings[f].outcome)
-            .min()
-            .unwrap_or(program.outcomes.default);
-        note(request, base, None, None);
-        missing.extend(request_missing);
-        best = Some(outcome);
-    }
-    let mut missing: Vec<String> = missing
-        .into_iter()
-        .map(|s| program.facts[s as usize].path.clone())
-        .collect();
-    missing.sort_unstable();
-    missing.dedup();
+    targets: Vec<Target>,
+    request: Target,
+}
 
-    let applied: Vec<&Firing> = firings.iter().filter(|f| f.applied).collect();
-    let mut annotations: Vec<(String, serde_json::Value)> = program
-        .annotations
-        .iter()
-        .map(|a| (a.name.clone(), json_value(ev, a.default)))
-        .collect();
-    let mut cautions: Vec<String> = Vec::new();
-    let mut trace = Vec::with_capacity(applied.len());
-    for f in &applied {
-        for (a, v) in &f.sets {
-            if let Some(slot) = annotations.get_mut(*a as usize) {
-                slot.1 = v.clone();
-            }
-        }
-        for c in &f.cautions {
-            if !cautions.contains(c) {
-                cautions.push(c.clone());
-            }
-        }
-        let rule = &program.rules[f.rule as usize];
-        let effect = match f.outcome {
-            Some(o) => program.outcome_name(o).to_string(),
-            None if !f.cautions.is_empty() => "caution".into(),
-            None if !f.offers.is_empty() => "offer".into(),
-            None => match f.sets.first() {
-                Some((a, v)) => format!(
-                    "{} = {}",
-                    program.annotations[*a as usize].name,
-                    v.as_str().map_or_else(|| v.to_string(), str::to_string)
-                ),
-                None => "note".into(),
+/// What a trace entry's effect is.
+enum EffectName<'a> {
+    Outcome(&'a str),
+    Fixed(&'static str),
+    Set(&'a str, &'a serde_json::Value),
+}
+
+impl std::fmt::Display for EffectName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EffectName::Outcome(s) => f.write_str(s),
+            EffectName::Fixed(s) => f.write_str(s),
+            EffectName::Set(name, v) => match v.as_str() {
+                Some(s) => write!(f, "{name} = {s}"),
+                None => write!(f, "{name} = {v}"),
             },
-        };
-        trace.push(TraceEntry {
-            rule: rule.label.clone(),
-            line: f.line.map(line_code),
-            effect,
-            citation: rule.cites.map(|c| program.sections[c as usize].clone()),
-            message: f.message.clone(),
-            line_index: f.line,
-        });
+        }
     }
-    let id = program
-        .id_fact
-        .and_then(|slot| match ev.facts.slots.get(slot as usize) {
-            Some(Value::Sym(s)) => Some(ev.text(*s).to_string()),
-            _ => None,
-        });
-    Decision {
-        id,
-        outcome: program
-            .outcome_name(best.unwrap_or(program.outcomes.default))
-            .to_string(),
-        annotations,
-        alternatives: {
-            let mut all: Vec<String> = line_decisions
-                .iter()
-                .flat_map(|l| l.alternatives.iter().cloned())
-                .collect();
-            all.extend(sorted_texts(
-                ev,
-                request
-                    .firings
-                    .iter()
-                    .flat_map(|&f| firings[f].offers.iter().copied()),
+}
+
+struct LineSummary<'a> {
+    code: &'a str,
+    outcome: &'a str,
+    alternatives: Vec<&'a str>,
+    redirect_to: Vec<&'a str>,
+    citations: Vec<&'a str>,
+}
+
+struct TraceSummary<'a> {
+    rule: &'a str,
+    line: Option<usize>,
+    effect: EffectName<'a>,
+    citation: Option<&'a str>,
+    message: &'a str,
+}
+
+/// The decision's fields, borrowed: one computation for both outputs.
+struct Summary<'a> {
+    id: Option<&'a str>,
+    outcome: &'a str,
+    annotations: Vec<(&'a str, &'a serde_json::Value)>,
+    lines: Vec<LineSummary<'a>>,
+    alternatives: Vec<&'a str>,
+    redirect_to: Vec<&'a str>,
+    missing: Vec<&'a str>,
+    cautions: Vec<&'a str>,
+    citations: Vec<&'a str>,
+    trace: Vec<TraceSummary<'a>>,
+}
+
+impl<'a> Verdict<'a> {
+    fn line_code(&self, i: usize) -> &'a str {
+        let shown_by = self.program.lines.as_ref().map_or(0, |l| l.shown_by);
+        match self.lines.get(i) {
+            Some(Value::Rec(off)) => match self.facts.records.get((off + shown_by) as usize) {
+                Some(Value::Sym(s)) => self.program.sym_text(*s, &self.facts.texts),
+                _ => "",
+            },
+            _ => "",
+        }
+    }
+
+    fn summary(&self) -> Summary<'_> {
+        let (program, facts, firings, pendings) =
+            (self.program, self.facts, &self.firings, &self.pendings);
+        let mut missing: Vec<u32> = Vec::new();
+        let mut best: Option<u32> = None;
+        let mut lines = Vec::with_capacity(self.targets.len());
+        for (i, target) in self.targets.iter().enumerate() {
+            let outcome = settle(program, target, firings, pendings, &mut missing);
+            best = Some(best.map_or(outcome, |b| b.min(outcome)));
+            let mine = || target.firings.iter().map(|&f| &firings[f]);
+            lines.push(LineSummary {
+                code: self.line_code(i),
+                outcome: program.outcome_name(outcome),
+                alternatives: sorted_texts(
+                    program,
+                    facts,
+                    mine().flat_map(|f| f.offers.iter().copied()),
+                ),
+                redirect_to: sorted_texts(
+                    program,
+                    facts,
+                    mine().flat_map(|f| f.to.iter().copied()),
+                ),
+                citations: cited(program, mine().map(|f| f.rule)),
+            });
+        }
+        if self.targets.is_empty() {
+            best = Some(settle(
+                program,
+                &self.request,
+                firings,
+                pendings,
+                &mut missing,
             ));
-            all.sort_unstable();
-            all.dedup();
-            all
-        },
-        redirect_to: {
-            let mut all: Vec<String> = line_decisions
+        }
+        let mut missing: Vec<&str> = missing
+            .into_iter()
+            .map(|s| program.facts[s as usize].path.as_str())
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        let mut alternatives: Vec<&str> = lines
+            .iter()
+            .flat_map(|l| l.alternatives.iter().copied())
+            .collect();
+        let mut redirect_to: Vec<&str> = lines
+            .iter()
+            .flat_map(|l| l.redirect_to.iter().copied())
+            .collect();
+        for &f in &self.request.firings {
+            let text = |s: &Sym| program.sym_text(*s, &facts.texts);
+            alternatives.extend(firings[f].offers.iter().map(text));
+            redirect_to.extend(firings[f].to.iter().map(text));
+        }
+        for list in [&mut alternatives, &mut redirect_to] {
+            list.sort_unstable();
+            list.dedup();
+        }
+
+        let mut annotations: Vec<(&str, &serde_json::Value)> = program
+            .annotations
+            .iter()
+            .map(|a| (a.name.as_str(), &a.default_json))
+            .collect();
+        let mut cautions: Vec<&str> = Vec::new();
+        let mut trace = Vec::new();
+        for f in firings.iter().filter(|f| f.applied) {
+            for (a, v) in &f.sets {
+                if let Some(slot) = annotations.get_mut(*a as usize) {
+                    slot.1 = v;
+                }
+            }
+            for c in &f.cautions {
+                if !cautions.contains(&c.as_str()) {
+                    cautions.push(c);
+                }
+            }
+            let rule = &program.rules[f.rule as usize];
+            let effect = match (f.outcome, f.sets.first()) {
+                (Some(o), _) => EffectName::Outcome(program.outcome_name(o)),
+                (None, _) if !f.cautions.is_empty() => EffectName::Fixed("caution"),
+                (None, _) if !f.offers.is_empty() => EffectName::Fixed("offer"),
+                (None, Some((a, v))) => EffectName::Set(&program.annotations[*a as usize].name, v),
+                (None, None) => EffectName::Fixed("note"),
+            };
+            trace.push(TraceSummary {
+                rule: &rule.label,
+                line: f.line,
+                effect,
+                citation: rule.cites.map(|c| program.sections[c as usize].as_str()),
+                message: &f.message,
+            });
+        }
+        let id = program
+            .id_fact
+            .and_then(|slot| match facts.slots.get(slot as usize) {
+                Some(Value::Sym(s)) => Some(program.sym_text(*s, &facts.texts)),
+                _ => None,
+            });
+        let citations = cited(
+            program,
+            firings.iter().filter(|f| f.applied).map(|f| f.rule),
+        );
+        Summary {
+            id,
+            outcome: program.outcome_name(best.unwrap_or(program.outcomes.default)),
+            annotations,
+            lines,
+            alternatives,
+            redirect_to,
+            missing,
+            cautions,
+            citations,
+            trace,
+        }
+    }
+
+    /// The rules that could not decide for want of a fact, and pended.
+    fn pending_notes(&self) -> Vec<PendingNote> {
+        let program = self.program;
+        let mut notes = Vec::new();
+        let targets = self.targets.iter().enumerate().map(|(i, t)| (Some(i), t));
+        let request = (self.targets.is_empty()).then_some((None, &self.request));
+        for (line, target) in targets.chain(request) {
+            let base = base_outcome(program, target, &self.firings);
+            for &p in &target.pendings {
+                let p = &self.pendings[p];
+                if p.outcome < base {
+                    notes.push(PendingNote {
+                        rule: program.rules[p.rule as usize].label.clone(),
+                        line: line.map(|i| self.line_code(i).to_string()),
+                        would_be: program.outcome_name(p.outcome).to_string(),
+                        facts: p
+                            .facts
+                            .iter()
+                            .map(|&s| program.facts[s as usize].path.clone())
+                            .collect(),
+                        line_index: line,
+                    });
+                }
+            }
+        }
+        notes
+    }
+
+    /// How many lines the request has.
+    pub fn lines_len(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// The decision, owned.
+    pub fn decision(&self) -> Decision {
+        let s = self.summary();
+        let owned = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<String>>();
+        Decision {
+            id: s.id.map(str::to_string),
+            outcome: s.outcome.to_string(),
+            annotations: s
+                .annotations
                 .iter()
-                .flat_map(|l| l.redirect_to.iter().cloned())
-                .collect();
-            all.extend(sorted_texts(
-                ev,
-                request
-                    .firings
-                    .iter()
-                    .flat_map(|&f| firings[f].to.iter().copied()),
-            ));
-            all.sort_unstable();
-            all.dedup();
-            all
-        },
-        lines: line_decisions,
-        missing,
-        cautions,
-        citations: cited(program, applied.iter().map(|f| f.rule)),
-        trace,
-        pending: notes,
+                .map(|(n, v)| (n.to_string(), (*v).clone()))
+                .collect(),
+            lines: s
+                .lines
+                .iter()
+                .map(|l| LineDecision {
+                    code: l.code.to_string(),
+                    outcome: l.outcome.to_string(),
+                    alternatives: owned(&l.alternatives),
+                    redirect_to: owned(&l.redirect_to),
+                    citations: owned(&l.citations),
+                })
+                .collect(),
+            alternatives: owned(&s.alternatives),
+            redirect_to: owned(&s.redirect_to),
+            missing: owned(&s.missing),
+            cautions: owned(&s.cautions),
+            citations: owned(&s.citations),
+            trace: s
+                .trace
+                .iter()
+                .map(|t| TraceEntry {
+                    rule: t.rule.to_string(),
+                    line: t.line.map(|i| self.line_code(i).to_string()),
+                    effect: t.effect.to_string(),
+                    citation: t.citation.map(str::to_string),
+                    message: t.message.to_string(),
+                    line_index: t.line,
+                })
+                .collect(),
+            pending: self.pending_notes(),
+        }
+    }
+
+    /// Appends the decision's JSON (the same bytes as
+    /// [`Decision::to_json`]) to `out`, without building a [`Decision`].
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        let summary = self.summary();
+        let json = SummaryJson {
+            verdict: self,
+            s: &summary,
+        };
+        if serde_json::to_writer(&mut *out, &json).is_err() {
+            out.extend_from_slice(
+                b"{\"error\":{\"message\":\"the decision could not be written\"}}",
+            );
+        }
+    }
+}
+
+struct SummaryJson<'v, 'a> {
+    verdict: &'v Verdict<'a>,
+    s: &'v Summary<'v>,
+}
+
+impl serde::Serialize for SummaryJson<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let s = self.s;
+        let mut m = ser.serialize_map(Some(10 + s.annotations.len()))?;
+        m.serialize_entry("id", &s.id)?;
+        m.serialize_entry("outcome", s.outcome)?;
+        for (name, value) in &s.annotations {
+            m.serialize_entry(name, value)?;
+        }
+        m.serialize_entry("lines", &Lines(&s.lines))?;
+        m.serialize_entry("alternatives", &s.alternatives)?;
+        m.serialize_entry("redirect_to", &s.redirect_to)?;
+        m.serialize_entry("missing", &s.missing)?;
+        m.serialize_entry("cautions", &s.cautions)?;
+        m.serialize_entry("citations", &s.citations)?;
+        m.serialize_entry("trace", &Trace(self.verdict, &s.trace))?;
+        m.end()
+    }
+}
+
+struct Lines<'v, 'a>(&'v [LineSummary<'a>]);
+
+impl serde::Serialize for Lines<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        let mut seq = ser.serialize_seq(Some(self.0.len()))?;
+        for l in self.0 {
+            struct One<'v, 'a>(&'v LineSummary<'a>);
+            impl serde::Serialize for One<'_, '_> {
+                fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+                    let l = self.0;
+                    let mut m = ser.serialize_map(Some(5))?;
+                    m.serialize_entry("code", l.code)?;
+                    m.serialize_entry("outcome", l.outcome)?;
+                    m.serialize_entry("alternatives", &l.alternatives)?;
+                    m.serialize_entry("redirect_to", &l.redirect_to)?;
+                    m.serialize_entry("citations", &l.citations)?;
+                    m.end()
+                }
+            }
+            seq.serialize_element(&One(l))?;
+        }
+        seq.end()
+    }
+}
+
+struct Trace<'v, 'a>(&'v Verdict<'a>, &'v [TraceSummary<'v>]);
+
+impl serde::Serialize for Trace<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        let mut seq = ser.serialize_seq(Some(self.1.len()))?;
+        for t in self.1 {
+            struct One<'v, 'a>(&'v Verdict<'a>, &'v TraceSummary<'v>);
+            impl serde::Serialize for One<'_, '_> {
+                fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+                    let t = self.1;
+                    let mut m = ser.serialize_map(Some(5))?;
+                    m.serialize_entry("rule", t.rule)?;
+                    m.serialize_entry("line", &t.line.map(|i| self.0.line_code(i)))?;
+                    m.serialize_entry("effect", &Displayed(&t.effect))?;
+                    m.serialize_entry("citation", &t.citation)?;
+                    m.serialize_entry("message", t.message)?;
+                    m.end()
+                }
+            }
+            seq.serialize_element(&One(self.0, t))?;
+        }
+        seq.end()
+    }
+}
+
+/// Serializes a `Display` value as a string, without an intermediate `String`.
+struct Displayed<'a, T>(&'a T);
+
+impl<T: std::fmt::Display> serde::Serialize for Displayed<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        ser.collect_str(self.0)
     }
 }
 
@@ -693,5 +920,35 @@ mod tests {
         assert_eq!(d.lines[0].outcome, "skip");
         assert_eq!(d.lines[1].outcome, "review");
         assert_eq!(d.outcome, "review");
+    }
+}
+
+#[cfg(test)]
+mod json_tests {
+    use std::path::Path;
+
+    use crate::{Policy, Scratch};
+
+    /// The direct JSON writer and the owned decision give the same bytes.
+    #[test]
+    fn write_json_matches_the_decision() {
+        let policy = Policy::embedded().unwrap();
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios");
+        let mut scratch = Scratch::default();
+        let mut seen = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            let scenario: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let facts = policy.bind(&scenario["request"].to_string()).unwrap();
+            let verdict = policy.evaluate(&facts, &mut scratch);
+            let mut direct = Vec::new();
+            verdict.write_json(&mut direct);
+            assert_eq!(
+                String::from_utf8(direct).unwrap(),
+                verdict.decision().to_json()
+            );
+            seen += 1;
+        }
+        assert_eq!(seen, 61);
     }
 }

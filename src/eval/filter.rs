@@ -63,6 +63,14 @@ fn conjuncts<'a>(node: &'a Node, out: &mut Vec<&'a Node>) {
     }
 }
 
+/// The conjunction of `parts` (`true` when there are none).
+fn conjoin(parts: Vec<Node>, span: crate::syntax::span::Span) -> Option<Node> {
+    parts.into_iter().reduce(|a, b| Node {
+        kind: NodeKind::And(Box::new(a), Box::new(b)),
+        span,
+    })
+}
+
 /// Computes every line rule's filter. Row `rows.len()` stands for a code
 /// outside the table.
 pub fn compute(program: &mut Program) {
@@ -95,7 +103,9 @@ pub fn compute(program: &mut Program) {
     }
     facts.texts.push(String::new());
     let mut filters = Vec::with_capacity(program.rules.len());
+    let mut residuals = Vec::with_capacity(program.rules.len());
     for rule in &program.rules {
+        residuals.push(None);
         let Some(var) = rule.for_each else {
             filters.push(None);
             continue;
@@ -138,9 +148,27 @@ pub fn compute(program: &mut Program) {
             })
             .collect();
         filters.push(Some(filter));
+        // Where the filter lets a line through, its code-only conjuncts of
+        // `when` hold (they can be neither false nor unknown), so the
+        // evaluator need only check the rest.
+        if !when_parts.is_empty()
+            && let Some(w) = &rule.when
+        {
+            let mut all = Vec::new();
+            conjuncts(w, &mut all);
+            let rest: Vec<Node> = all
+                .into_iter()
+                .filter(|n| !code_only(n, var, field))
+                .cloned()
+                .collect();
+            if let Some(last) = residuals.last_mut() {
+                *last = Some(conjoin(rest, w.span));
+            }
+        }
     }
-    for (rule, filter) in program.rules.iter_mut().zip(filters) {
+    for ((rule, filter), residual) in program.rules.iter_mut().zip(filters).zip(residuals) {
         rule.line_filter = filter;
+        rule.residual = residual;
     }
     program.line_key = Some((field, table));
 }

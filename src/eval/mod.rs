@@ -8,7 +8,7 @@ pub mod program;
 
 use program::{ArithOp, CmpOp, NodeKind, Program, SetOp, Sym, Value};
 
-pub use decide::decide;
+pub use decide::{Verdict, decide, evaluate};
 
 use crate::syntax::ast::{Quantifier, TestOp};
 
@@ -601,7 +601,7 @@ impl<'a> Eval<'a> {
             Value::Unknown => out.push_str("unknown"),
             Value::Absent => out.push_str("none"),
             Value::Bool(b) => out.push_str(if b { "true" } else { "false" }),
-            Value::Num(n) => out.push_str(&format_number(n)),
+            Value::Num(n) => write_number(out, n),
             Value::Sym(s) => out.push_str(self.text(s)),
             Value::List(id) => {
                 out.push('{');
@@ -622,6 +622,16 @@ impl<'a> Eval<'a> {
             }
         }
     }
+}
+
+/// Appends a number without a needless `.0`.
+pub fn write_number(out: &mut String, n: f64) {
+    use std::fmt::Write as _;
+    let _ = if n.fract() == 0.0 && n.abs() < 1e15 {
+        write!(out, "{}", n as i64)
+    } else {
+        write!(out, "{n}")
+    };
 }
 
 /// A number without a needless `.0`.

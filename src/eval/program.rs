@@ -202,6 +202,8 @@ pub struct Annotation {
     pub ty: Type,
     /// Its value when no rule sets it (`Absent`: null).
     pub default: Value,
+    /// The same, as JSON.
+    pub default_json: serde_json::Value,
 }
 
 /// Which list the decision's lines are.
@@ -248,6 +250,9 @@ pub struct Rule {
     /// For a line rule: per code-table row (and, last, for a code outside the
     /// table), whether the rule can fire at all (see `eval::filter`).
     pub line_filter: Option<Vec<bool>>,
+    /// For a filtered rule: the part of `when` its filter does not already
+    /// decide (`Some(None)`: nothing left, the guard holds).
+    pub residual: Option<Option<Node>>,
 }
 
 /// A compiled branch.
