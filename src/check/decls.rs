@@ -363,19 +363,35 @@ impl Checker<'_> {
             if !self.declare(&format!("fact {joined}"), f.path.span) {
                 continue;
             }
-            // A fact may not sit inside another fact (`member` and `member.age`).
-            for other in self.program.fact_slots.keys() {
-                let clash = joined.starts_with(&format!("{other}."))
-                    || other.starts_with(&format!("{joined}."));
-                if clash {
-                    self.errors.push(CheckError::Declaration {
-                        message: format!("fact `{joined}` overlaps fact `{other}`"),
-                        span: f.path.span,
-                        help: Some(format!(
-                            "a fact is a leaf of the request, and `{other}` already is one"
-                        )),
-                    });
-                }
+            // A fact may not sit inside another fact (`member` and `member.age`):
+            // no proper prefix of it is a fact, and it is no other fact's prefix.
+            let prefixes: Vec<&str> = joined
+                .match_indices('.')
+                .map(|(i, _)| &joined[..i])
+                .collect();
+            let inside = prefixes
+                .iter()
+                .find(|p| self.program.fact_slots.contains_key(**p))
+                .map(|p| p.to_string());
+            let around = self.fact_groups.get(&joined).map(|_| {
+                self.program
+                    .fact_slots
+                    .keys()
+                    .find(|k| k.starts_with(&joined))
+                    .cloned()
+                    .unwrap_or_default()
+            });
+            for other in inside.into_iter().chain(around) {
+                self.errors.push(CheckError::Declaration {
+                    message: format!("fact `{joined}` overlaps fact `{other}`"),
+                    span: f.path.span,
+                    help: Some(format!(
+                        "a fact is a leaf of the request, and `{other}` already is one"
+                    )),
+                });
+            }
+            for p in prefixes {
+                self.fact_groups.insert(p.to_string());
             }
             let spec = self.value_spec(&f.ty);
             let kind = self.fact_kind(&f.kind, &spec.ty);

@@ -97,6 +97,8 @@ pub(crate) struct Checker<'a> {
     pub(crate) record_ids: HashMap<String, u32>,
     /// Text formats by name.
     pub(crate) format_ids: HashMap<String, u32>,
+    /// Proper prefixes of the declared facts' paths (`member`, `order`).
+    pub(crate) fact_groups: std::collections::HashSet<String>,
 }
 
 impl<'a> Checker<'a> {
@@ -113,6 +115,7 @@ impl<'a> Checker<'a> {
             declared: HashMap::new(),
             record_ids: HashMap::new(),
             format_ids: HashMap::new(),
+            fact_groups: std::collections::HashSet::new(),
         }
     }
 

@@ -892,6 +892,22 @@ fn expr(pair: Pair<Rule>) -> Expr {
     }
 }
 
+fn query_test(t: Pair<Rule>) -> QueryTest {
+    let tsp = span(&t);
+    let mut ti = t.into_inner();
+    let column = ti.next().map(ident).unwrap_or_default_ident(tsp);
+    let is_in = ti.next().is_some_and(|op| op.as_rule() == Rule::query_in);
+    let value = ti
+        .next()
+        .map(primary)
+        .unwrap_or_else(|| Spanned::new(ExprKind::Bool(false), tsp));
+    QueryTest {
+        column,
+        is_in,
+        value,
+    }
+}
+
 fn primary(pair: Pair<Rule>) -> Expr {
     let sp = span(&pair);
     let rule = pair.as_rule();
@@ -911,6 +927,46 @@ fn primary(pair: Pair<Rule>) -> Expr {
         ),
         Rule::bool_lit => ExprKind::Bool(pair.as_str() == "true"),
         Rule::path => ExprKind::Path(pair.into_inner().map(ident).collect()),
+        Rule::named => {
+            let mut inner = pair.into_inner();
+            let Some(head) = inner.next() else {
+                return Spanned::new(ExprKind::Bool(false), sp);
+            };
+            // The pair's own span may run over trailing whitespace: take the
+            // path's, and the tail's end.
+            let head_span = span(&head);
+            let segments: Vec<Ident> = head.into_inner().map(ident).collect();
+            match inner.next() {
+                None => return Spanned::new(ExprKind::Path(segments), head_span),
+                Some(tail) => {
+                    // Calls and queries name one thing: a dotted head is
+                    // kept whole so the checker reports it by its full name.
+                    let name = match segments.as_slice() {
+                        [one] => one.clone(),
+                        many => {
+                            let text: Vec<&str> = many.iter().map(|s| s.node.as_str()).collect();
+                            let span = many
+                                .first()
+                                .map_or(sp, |f| f.span.to(many.last().map_or(f.span, |l| l.span)));
+                            Spanned::new(text.join("."), span)
+                        }
+                    };
+                    let whole = head_span.to(span(&tail));
+                    let kind = if tail.as_rule() == Rule::call_args {
+                        ExprKind::Call {
+                            name,
+                            args: tail.into_inner().map(expr).collect(),
+                        }
+                    } else {
+                        ExprKind::Query {
+                            table: name,
+                            tests: tail.into_inner().map(query_test).collect(),
+                        }
+                    };
+                    return Spanned::new(kind, whole);
+                }
+            }
+        }
         Rule::set_literal => ExprKind::Set(pair.into_inner().map(expr).collect()),
         Rule::call => {
             let mut inner = pair.into_inner();
