@@ -33,7 +33,30 @@ fn peers(c: &mut Criterion) {
         .map(|j| RegoPeer::input(j).unwrap_or_else(|e| panic!("{e}: {j}")))
         .collect();
 
+    let policy = policy_dsl::Policy::embedded().unwrap_or_else(|e| panic!("{e}"));
+    let facts: Vec<policy_dsl::Facts> = jsons
+        .iter()
+        .map(|j| policy.bind(j).unwrap_or_else(|e| panic!("{e}: {j}")))
+        .collect();
+
     let mut group = c.benchmark_group("decide");
+    let mut scratch = policy_dsl::Scratch::default();
+    group.bench_function("engine", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            let f = &facts[i % REQUESTS];
+            i += 1;
+            black_box(policy.evaluate(black_box(f), &mut scratch).lines_len())
+        })
+    });
+    group.bench_function("engine_decision", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            let f = &facts[i % REQUESTS];
+            i += 1;
+            black_box(policy.decide_with(black_box(f), &mut scratch))
+        })
+    });
     group.bench_function("native", |b| {
         let mut i = 0;
         b.iter(|| {
@@ -59,6 +82,36 @@ fn peers(c: &mut Criterion) {
             })
         });
     }
+    group.finish();
+
+    let mut group = c.benchmark_group("end_to_end");
+    group.bench_function("engine", |b| {
+        let mut i = 0;
+        let mut out = Vec::new();
+        b.iter(|| {
+            let json = &jsons[i % REQUESTS];
+            i += 1;
+            out.clear();
+            let f = policy
+                .bind(black_box(json))
+                .unwrap_or_else(|e| panic!("{e}"));
+            policy.evaluate(&f, &mut scratch).write_json(&mut out);
+            black_box(out.len())
+        })
+    });
+    group.bench_function("native", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            let json = &jsons[i % REQUESTS];
+            i += 1;
+            let req = request::parse(black_box(json)).unwrap_or_else(|e| panic!("{e}"));
+            black_box(
+                serde_json::to_string(&native::decide(&req))
+                    .map(|s| s.len())
+                    .unwrap_or(0),
+            )
+        })
+    });
     group.finish();
 
     let mut group = c.benchmark_group("parse");

@@ -774,6 +774,8 @@ impl Checker<'_> {
             span: r.span,
             line_filter: None,
             residual: None,
+            request_guard: None,
+            line_guard: None,
         }
     }
 

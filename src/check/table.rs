@@ -86,6 +86,7 @@ impl Checker<'_> {
             keys: Vec::new(),
             rows: Vec::new(),
             row_of: Vec::new(),
+            postings: Vec::new(),
         };
         match self.loader.load(&t.file.node) {
             Ok(text) => self.load_rows(&mut table, &t.key.name.node, &t.file.node, text),
@@ -102,6 +103,7 @@ impl Checker<'_> {
             }
         }
         table.row_of = row_of;
+        table.index();
         self.program.formats[key_format as usize].table = Some(id);
         self.program.tables.push(table);
         self.program

@@ -35,6 +35,17 @@ struct Target {
     pendings: Vec<usize>,
 }
 
+/// Which part of a line rule's `when` is left to check on a line.
+#[derive(Clone, Copy)]
+enum Guard {
+    /// All of it.
+    Whole,
+    /// What the line filter left open (it passed this line).
+    Residual,
+    /// What neither the request guard (it held) nor the line filter decides.
+    Line,
+}
+
 /// Kleene conjunction of three truth values.
 fn and3(a: Option<bool>, b: Option<bool>, c: Option<bool>) -> Option<bool> {
     if a == Some(false) || b == Some(false) || c == Some(false) {
@@ -88,6 +99,11 @@ pub fn evaluate<'a>(program: &'a Program, facts: &'a Facts, scratch: &mut Scratc
             let rule = &program.rules[r as usize];
             match rule.for_each {
                 Some(slot) => {
+                    // Conditions on the request alone are checked once, at
+                    // the first line the filter lets through: false skips the
+                    // rule for every line; true leaves each line only the rest;
+                    // unknown runs the whole condition on each line.
+                    let mut request_holds: Option<Option<bool>> = None;
                     for (i, line) in lines.iter().enumerate() {
                         if targets[i].decided {
                             continue;
@@ -100,18 +116,47 @@ pub fn evaluate<'a>(program: &'a Program, facts: &'a Facts, scratch: &mut Scratc
                             continue;
                         }
                         ev.set_local(slot, *line);
+                        let request = match (&rule.request_guard, request_holds) {
+                            (None, _) => None,
+                            (Some(_), Some(known)) => known,
+                            (Some(g), None) => {
+                                let mark = ev.list_mark();
+                                let t = truth(ev.eval(g));
+                                ev.release_lists(mark);
+                                request_holds = Some(t);
+                                t
+                            }
+                        };
+                        if request == Some(false) {
+                            break;
+                        }
+                        let guard = if request == Some(true) {
+                            Guard::Line
+                        } else if filter == Some(true) {
+                            Guard::Residual
+                        } else {
+                            Guard::Whole
+                        };
                         run_rule(
                             &mut ev,
                             r,
                             rule,
                             Some(i),
-                            filter == Some(true),
+                            guard,
                             &mut firings,
                             &mut pendings,
                         );
                     }
                 }
-                None => run_rule(&mut ev, r, rule, None, false, &mut firings, &mut pendings),
+                None => run_rule(
+                    &mut ev,
+                    r,
+                    rule,
+                    None,
+                    Guard::Whole,
+                    &mut firings,
+                    &mut pendings,
+                ),
             }
         }
         let stage_firings = first_firing..firings.len();
@@ -228,17 +273,16 @@ fn run_rule(
     index: u32,
     rule: &Rule,
     line: Option<usize>,
-    filtered: bool,
+    guard: Guard,
     firings: &mut Vec<Firing>,
     pendings: &mut Vec<Pending>,
 ) {
     let mark = ev.list_mark();
     ev.clear_unknowns();
     let mut unknown_facts: Vec<u32> = Vec::new();
-    // A rule whose line filter passed this line checks only what the
-    // filter left open.
-    let guard = match (filtered, &rule.residual) {
-        (true, Some(rest)) => rest.as_ref(),
+    let guard = match (guard, &rule.line_guard, &rule.residual) {
+        (Guard::Line, Some(rest), _) => rest.as_ref(),
+        (Guard::Residual, _, Some(rest)) => rest.as_ref(),
         _ => rule.when.as_ref(),
     };
     let when = match guard {

@@ -53,6 +53,38 @@ fn code_only(node: &Node, var: u32, field: u32) -> bool {
     }
 }
 
+/// Whether a node reads the local `var` (the rule's line), directly, through
+/// a `let`, an argument, or as the item an `other` quantifier skips.
+fn uses_local(program: &Program, node: &Node, var: u32) -> bool {
+    let uses = |n: &Node| uses_local(program, n, var);
+    match &node.kind {
+        NodeKind::Const(_) | NodeKind::Fact(_) => false,
+        NodeKind::Local(v) => *v == var,
+        NodeKind::Let(id) => program.lets.get(*id as usize).is_none_or(uses),
+        NodeKind::Field(x, _) | NodeKind::Not(x) | NodeKind::Neg(x) | NodeKind::Test(_, x) => {
+            uses(x)
+        }
+        NodeKind::Column { key, .. } => uses(key),
+        NodeKind::And(a, b)
+        | NodeKind::Or(a, b)
+        | NodeKind::Cmp(_, a, b)
+        | NodeKind::In(_, a, b)
+        | NodeKind::Set(_, a, b)
+        | NodeKind::Arith(_, a, b) => uses(a) || uses(b),
+        NodeKind::List(items) => items.iter().any(uses),
+        NodeKind::Comprehension {
+            item, list, filter, ..
+        } => uses(item) || uses(list) || filter.as_deref().is_some_and(uses),
+        NodeKind::Quantifier {
+            list, cond, skip, ..
+        } => *skip == Some(var) || uses(list) || cond.as_deref().is_some_and(uses),
+        NodeKind::Query { tests, .. } => tests.iter().any(|(_, _, n)| uses(n)),
+        NodeKind::Match(v, arms) => uses(v) || arms.iter().any(|(_, r)| uses(r)),
+        // A definition sees only its arguments and the globals.
+        NodeKind::Call(_, args) => args.iter().any(uses),
+    }
+}
+
 fn conjuncts<'a>(node: &'a Node, out: &mut Vec<&'a Node>) {
     match &node.kind {
         NodeKind::And(a, b) => {
@@ -60,6 +92,46 @@ fn conjuncts<'a>(node: &'a Node, out: &mut Vec<&'a Node>) {
             conjuncts(b, out);
         }
         _ => out.push(node),
+    }
+}
+
+/// Splits each line rule's `when` into the conjuncts that do not depend on
+/// the line (`request_guard`, evaluated once per request) and the rest
+/// (`line_guard`, without the parts the line filter decides).
+fn request_guards(program: &mut Program) {
+    let key = program.line_key.map(|(field, _)| field);
+    let mut guards = Vec::with_capacity(program.rules.len());
+    for rule in &program.rules {
+        let (Some(var), Some(when)) = (rule.for_each, &rule.when) else {
+            guards.push(None);
+            continue;
+        };
+        let mut parts = Vec::new();
+        conjuncts(when, &mut parts);
+        let (request, line): (Vec<&Node>, Vec<&Node>) = parts
+            .into_iter()
+            .partition(|n| !uses_local(program, n, var));
+        if request.is_empty() {
+            guards.push(None);
+            continue;
+        }
+        let filtered = rule.line_filter.is_some();
+        let line_rest: Vec<Node> = line
+            .into_iter()
+            .filter(|n| !(filtered && key.is_some_and(|field| code_only(n, var, field))))
+            .cloned()
+            .collect();
+        let request: Vec<Node> = request.into_iter().cloned().collect();
+        guards.push(Some((
+            conjoin(request, when.span),
+            conjoin(line_rest, when.span),
+        )));
+    }
+    for (rule, guard) in program.rules.iter_mut().zip(guards) {
+        if let Some((request, line)) = guard {
+            rule.request_guard = request;
+            rule.line_guard = Some(line);
+        }
     }
 }
 
@@ -170,5 +242,6 @@ pub fn compute(program: &mut Program) {
         rule.line_filter = filter;
         rule.residual = residual;
     }
+    request_guards(program);
     program.line_key = Some((field, table));
 }

@@ -459,16 +459,37 @@ impl<'a> Eval<'a> {
                 let t = &self.program.tables[*table as usize];
                 let mut keys = std::mem::take(&mut self.scratch.building);
                 keys.clear();
-                for (r, row) in t.rows.iter().enumerate() {
-                    let hit = wanted.iter().all(|(c, is_in, v)| match (is_in, v) {
+                let row_matches = |ev: &Self, r: usize| {
+                    let row = &t.rows[r];
+                    wanted.iter().all(|(c, is_in, v)| match (is_in, v) {
                         (true, Value::List(id)) => {
-                            row[*c] != Value::Absent && self.contains(*id, row[*c])
+                            row[*c] != Value::Absent && ev.contains(*id, row[*c])
                         }
                         (true, _) => false,
                         (false, v) => row[*c] == *v,
-                    });
-                    if hit {
-                        keys.push(Value::Sym(t.keys[r]));
+                    })
+                };
+                // The smallest posting list among the `is` tests, if any
+                // column is indexed; else every row.
+                let narrowest = wanted
+                    .iter()
+                    .filter(|(_, is_in, _)| !is_in)
+                    .filter_map(|(c, _, v)| t.posting(*c, *v))
+                    .min_by_key(|rows| rows.len());
+                match narrowest {
+                    Some(rows) => {
+                        for &r in rows {
+                            if row_matches(self, r as usize) {
+                                keys.push(Value::Sym(t.keys[r as usize]));
+                            }
+                        }
+                    }
+                    None => {
+                        for r in 0..t.rows.len() {
+                            if row_matches(self, r) {
+                                keys.push(Value::Sym(t.keys[r]));
+                            }
+                        }
                     }
                 }
                 let list = self.new_list(&keys);

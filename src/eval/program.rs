@@ -142,6 +142,47 @@ pub struct Table {
     pub rows: Vec<Vec<Value>>,
     /// Row of a key symbol (`u32::MAX`: none), indexed by symbol.
     pub row_of: Vec<u32>,
+    /// Per column: the rows holding each symbol (`ABSENT_KEY`: empty
+    /// cells), in row order. Empty for columns of other types.
+    pub postings: Vec<HashMap<u32, Vec<u32>>>,
+}
+
+/// The posting key of an empty cell.
+pub const ABSENT_KEY: u32 = u32::MAX;
+
+impl Table {
+    /// Builds the column postings from the rows.
+    pub fn index(&mut self) {
+        self.postings = (0..self.columns.len())
+            .map(|c| {
+                let mut map: HashMap<u32, Vec<u32>> = HashMap::new();
+                for (r, row) in self.rows.iter().enumerate() {
+                    let key = match row[c] {
+                        Value::Sym(s) => s,
+                        Value::Absent => ABSENT_KEY,
+                        _ => return HashMap::new(),
+                    };
+                    map.entry(key).or_default().push(r as u32);
+                }
+                map
+            })
+            .collect();
+    }
+
+    /// The rows a column test `column is value` can match, if the column is
+    /// indexed.
+    pub fn posting(&self, column: usize, value: Value) -> Option<&[u32]> {
+        let map = self.postings.get(column)?;
+        if map.is_empty() {
+            return None;
+        }
+        let key = match value {
+            Value::Sym(s) => s,
+            Value::Absent => ABSENT_KEY,
+            _ => return None,
+        };
+        Some(map.get(&key).map_or(&[], Vec::as_slice))
+    }
 }
 
 impl Table {
@@ -253,6 +294,13 @@ pub struct Rule {
     /// For a filtered rule: the part of `when` its filter does not already
     /// decide (`Some(None)`: nothing left, the guard holds).
     pub residual: Option<Option<Node>>,
+    /// For a line rule: the conjuncts of `when` that do not depend on the
+    /// line, evaluated once per request (see `eval::filter`).
+    pub request_guard: Option<Node>,
+    /// With `request_guard`: what is left of `when` for each line once the
+    /// request guard holds (and, where the line filter passed, without the
+    /// code-only conjuncts).
+    pub line_guard: Option<Option<Node>>,
 }
 
 /// A compiled branch.
