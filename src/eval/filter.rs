@@ -33,22 +33,41 @@ fn keyed_field(program: &Program) -> Option<(u32, u32)> {
         })
 }
 
-/// Whether a node depends on nothing but constants and the line's code.
-fn code_only(node: &Node, var: u32, field: u32) -> bool {
-    let ok = |n: &Node| code_only(n, var, field);
+/// Whether a node depends on nothing but constants and the line's code
+/// (`var` holds the line; `field` is its code). Sees through definitions
+/// called with the line or with such values.
+fn code_only(program: &Program, node: &Node, var: u32, field: u32) -> bool {
+    code_only_in(program, node, &[var], &[], field)
+}
+
+/// `lines`: locals holding the line; `values`: locals holding code-only values.
+fn code_only_in(program: &Program, node: &Node, lines: &[u32], values: &[u32], field: u32) -> bool {
+    let ok = |n: &Node| code_only_in(program, n, lines, values, field);
     match &node.kind {
-        NodeKind::Const(Value::List(_)) => true,
         NodeKind::Const(_) => true,
-        NodeKind::Field(rec, f) => {
-            *f == field && matches!(rec.kind, NodeKind::Local(v) if v == var)
-        }
+        NodeKind::Local(v) => values.contains(v),
+        NodeKind::Field(rec, f) => *f == field && matches!(rec.kind, NodeKind::Local(v) if lines.contains(&v)),
         NodeKind::Column { key, .. } => ok(key),
         NodeKind::Not(x) | NodeKind::Test(_, x) => ok(x),
-        NodeKind::And(a, b)
-        | NodeKind::Or(a, b)
-        | NodeKind::Cmp(_, a, b)
-        | NodeKind::In(_, a, b)
-        | NodeKind::Set(_, a, b) => ok(a) && ok(b),
+        NodeKind::And(a, b) | NodeKind::Or(a, b) | NodeKind::Cmp(_, a, b) | NodeKind::In(_, a, b) | NodeKind::Set(_, a, b) => {
+            ok(a) && ok(b)
+        }
+        NodeKind::Match(v, arms) => ok(v) && arms.iter().all(|(_, r)| ok(r)),
+        NodeKind::Call(id, args) => {
+            let Some(def) = program.defines.get(*id as usize) else {
+                return false;
+            };
+            let mut inner_lines = Vec::new();
+            let mut inner_values = Vec::new();
+            for (param, arg) in def.params.iter().zip(args) {
+                match arg.kind {
+                    NodeKind::Local(v) if lines.contains(&v) => inner_lines.push(*param),
+                    _ if ok(arg) => inner_values.push(*param),
+                    _ => return false,
+                }
+            }
+            !args.is_empty() && code_only_in(program, &def.body, &inner_lines, &inner_values, field)
+        }
         _ => false,
     }
 }
@@ -118,7 +137,7 @@ fn request_guards(program: &mut Program) {
         let filtered = rule.line_filter.is_some();
         let line_rest: Vec<Node> = line
             .into_iter()
-            .filter(|n| !(filtered && key.is_some_and(|field| code_only(n, var, field))))
+            .filter(|n| !(filtered && key.is_some_and(|field| code_only(program, n, var, field))))
             .cloned()
             .collect();
         let request: Vec<Node> = request.into_iter().cloned().collect();
@@ -188,7 +207,7 @@ pub fn compute(program: &mut Program) {
         }
         let when_parts: Vec<&Node> = parts
             .into_iter()
-            .filter(|n| code_only(n, var, field))
+            .filter(|n| code_only(program, n, var, field))
             .collect();
         // Each branch can fire only where its own code-only conjuncts hold.
         let branch_parts: Vec<Vec<&Node>> = rule
@@ -201,7 +220,7 @@ pub fn compute(program: &mut Program) {
                 }
                 parts
                     .into_iter()
-                    .filter(|n| code_only(n, var, field))
+                    .filter(|n| code_only(program, n, var, field))
                     .collect()
             })
             .collect();
@@ -230,7 +249,7 @@ pub fn compute(program: &mut Program) {
             conjuncts(w, &mut all);
             let rest: Vec<Node> = all
                 .into_iter()
-                .filter(|n| !code_only(n, var, field))
+                .filter(|n| !code_only(program, n, var, field))
                 .cloned()
                 .collect();
             if let Some(last) = residuals.last_mut() {
