@@ -92,7 +92,7 @@ table codes from "codes.csv" {
   site: site
   laterality: code_laterality may be absent
   family: family
-  description: text
+  description: text   # dslcheck: allow(unused-column) -- for people reading the table
 }
 
 # ─────────────────────────── the request ───────────────────────────
@@ -115,11 +115,12 @@ record replacement {
 
 facts {
   id: text may be absent
-  date_of_service: date may be absent
+  date_of_service: date may be absent   # dslcheck: allow(unused-fact) -- in the contract; no rule reads it
 
   member.age: number from 0 to 150 required
-  member.sex_at_birth: sex default unknown
-  member.gender_marker: gender_marker default not_specified
+  member.sex_at_birth: sex default unknown   # dslcheck: allow(unused-fact) -- no preface rule reads anatomy
+  # Preface-3: a gender marker alone never changes a decision, so no rule reads it.
+  member.gender_marker: gender_marker default not_specified   # dslcheck: allow(unused-fact)
   member.plan: plan required
   member.plan_exclusions: list of code default {}
   member.state: state may be absent
@@ -461,6 +462,8 @@ stage preface {
     then not_supported
     because "PET for surveillance is not supported"
 
+  # An unknown radiotracer pends the line (rules.md, T2): meant.
+  # dslcheck: allow(pended-by-unknown)
   rule T2 pet-radiotracer cites "Preface-3"
     for each line in order.lines
     when line.code.modality in {PET, PET_CT}
@@ -634,4 +637,329 @@ stage preface {
     when member.state is "TX" and line.code is "75571"
     then caution "Texas HB 1290 may mandate coverage of coronary calcium scoring"
     because "Texas member and calcium scoring"
+}
+
+
+# ─────────────────────────── examples ───────────────────────────
+
+# Requests and the decision fields they must show (the contract's scenario
+# form), run by `dslcheck`. Together they make every rule fire at least once
+# (`dslcheck --coverage policies.dsl`); most are scenarios of
+# contract/scenarios.
+
+example "p1-plan-exclusion" {
+  request {"member": {"age": 45, "plan": "commercial", "plan_exclusions": ["70551"]},
+           "order": {"lines": [{"code": "70551"}], "purpose": "diagnostic"},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "not_supported", "citations": ["Instructions"]}
+}
+
+example "c1-medicare-authority" {
+  request {"member": {"age": 45, "plan": "medicare"},
+           "order": {"lines": [{"code": "70551"}], "purpose": "diagnostic"},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "proceed", "authority": "cms", "citations": ["Preface-2"]}
+}
+
+example "c2-cms-trial-beats-investigational" {
+  request {"member": {"age": 45, "plan": "medicare"},
+           "order": {"lines": [{"code": "78815"}], "purpose": "diagnostic", "investigational": true, "radiotracer": "fdg"},
+           "clinical": {"evaluation": "in_person"},
+           "trial": {"cms_approved": true}}
+  expect {"outcome": "supported", "authority": "cms"}
+}
+
+example "g1-pediatric-mri-brain" {
+  request {"member": {"age": 12, "plan": "commercial"},
+           "order": {"lines": [{"code": "70551"}], "purpose": "diagnostic"},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "proceed", "guideline": "pediatric"}
+}
+
+example "g2-missing-age" {
+  request {"member": {"plan": "commercial"},
+           "order": {"lines": [{"code": "70551"}], "purpose": "diagnostic"},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "pend", "guideline": null, "missing": ["member.age"]}
+}
+
+example "g3-code-outside-table" {
+  request {"member": {"age": 45, "plan": "commercial"},
+           "order": {"lines": [{"code": "71046"}], "purpose": "diagnostic"},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "review"}
+}
+
+example "e1-investigational" {
+  request {"member": {"age": 45, "plan": "commercial"},
+           "order": {"lines": [{"code": "70551"}], "purpose": "diagnostic", "investigational": true},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "not_supported", "citations": ["Preface-2"]}
+}
+
+example "e2-data-collection-only" {
+  request {"member": {"age": 45, "plan": "commercial"},
+           "order": {"lines": [{"code": "71260"}], "purpose": "diagnostic"},
+           "clinical": {"evaluation": "in_person"},
+           "trial": {"data_collection_only": true}}
+  expect {"outcome": "not_supported"}
+}
+
+example "i1-no-clinical-evaluation" {
+  request {"member": {"age": 45, "plan": "commercial"},
+           "order": {"lines": [{"code": "70551"}], "purpose": "diagnostic"},
+           "clinical": {"evaluation": "none"}}
+  expect {"outcome": "pend", "missing": ["clinical.evaluation"]}
+}
+
+example "i2-no-xray-this-episode" {
+  request {"member": {"age": 45, "plan": "commercial"},
+           "order": {"lines": [{"code": "72148"}], "purpose": "diagnostic"},
+           "clinical": {"evaluation": "in_person", "xray_current_episode": false}}
+  expect {"outcome": "pend", "missing": ["clinical.xray_current_episode"]}
+}
+
+example "i3-low-field-mri-hcpcs" {
+  request {"member": {"age": 45, "plan": "commercial"},
+           "order": {"lines": [{"code": "S8042"}], "purpose": "diagnostic"},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "redirect", "redirect_to": []}
+}
+
+example "k1-ct-abdomen-pelvis-double-contrast" {
+  request {"member": {"age": 45, "plan": "commercial"},
+           "order": {"lines": [{"code": "74178"}], "purpose": "diagnostic"},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "alternative", "alternatives": ["74177"]}
+}
+
+example "k2-iodinated-allergy-ct-chest" {
+  request {"member": {"age": 45, "plan": "commercial", "allergies": ["iodinated_contrast"]},
+           "order": {"lines": [{"code": "71260"}], "purpose": "diagnostic"},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "alternative", "alternatives": ["71250"]}
+}
+
+example "k3-pregnant-ct-with-contrast" {
+  request {"member": {"age": 45, "plan": "commercial", "pregnant": true},
+           "order": {"lines": [{"code": "74177"}], "purpose": "diagnostic"},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "review"}
+}
+
+example "k4-breastfeeding-ct-contrast" {
+  request {"member": {"age": 45, "plan": "commercial", "breastfeeding": true},
+           "order": {"lines": [{"code": "71260"}], "purpose": "diagnostic"},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "proceed", "cautions_nonempty": true}
+}
+
+example "k5-pregnant-mri-brain-gadolinium" {
+  request {"member": {"age": 45, "plan": "commercial", "pregnant": true},
+           "order": {"lines": [{"code": "70553"}], "purpose": "diagnostic"},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "alternative", "alternatives": ["70551"]}
+}
+
+example "k6-low-gfr-ct-contrast" {
+  request {"member": {"age": 45, "plan": "commercial", "gfr": 25},
+           "order": {"lines": [{"code": "71260"}], "purpose": "diagnostic"},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "review", "cautions_nonempty": true}
+}
+
+example "k7-diabetes-non-contrast-acceptable" {
+  request {"member": {"age": 45, "plan": "commercial", "conditions": ["diabetes"]},
+           "order": {"lines": [{"code": "74177"}], "purpose": "diagnostic"},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "proceed", "alternatives": ["74176"]}
+}
+
+example "k8-completion-study" {
+  request {"member": {"age": 45, "plan": "commercial"},
+           "order": {"lines": [{"code": "70552"}], "purpose": "diagnostic"},
+           "clinical": {"evaluation": "in_person", "prior_imaging": [{"code": "70551", "days_ago": 10, "result": "inconclusive"}]}}
+  expect {"outcome": "supported"}
+}
+
+example "m1-pacemaker-mri-brain-with-and-without" {
+  request {"member": {"age": 62, "plan": "commercial", "implants": ["pacemaker"]},
+           "order": {"lines": [{"code": "70553"}], "purpose": "diagnostic"},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "alternative", "alternatives": ["70460", "70470"]}
+}
+
+example "m2-ct-to-avoid-sedation" {
+  request {"member": {"age": 45, "plan": "commercial"},
+           "order": {"lines": [{"code": "70450"}], "purpose": "diagnostic", "replaces": {"modality": "MRI", "reason": "avoid_sedation"}},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "not_supported"}
+}
+
+example "m3-mri-to-avoid-radiation" {
+  request {"member": {"age": 45, "plan": "commercial"},
+           "order": {"lines": [{"code": "74181"}], "purpose": "diagnostic", "replaces": {"modality": "CT", "reason": "avoid_radiation"}},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "not_supported"}
+}
+
+example "m4-ct-for-pacemaker" {
+  request {"member": {"age": 45, "plan": "commercial", "implants": ["pacemaker"]},
+           "order": {"lines": [{"code": "70450"}], "purpose": "diagnostic", "replaces": {"modality": "MRI", "reason": "contraindication"}},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "supported"}
+}
+
+example "t1-pet-surveillance" {
+  request {"member": {"age": 45, "plan": "commercial"},
+           "order": {"lines": [{"code": "78815"}], "purpose": "surveillance", "radiotracer": "fdg"},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "not_supported"}
+}
+
+example "t2-psma-not-supported" {
+  request {"member": {"age": 45, "plan": "commercial"},
+           "order": {"lines": [{"code": "78815"}], "purpose": "staging", "radiotracer": "ga68_psma"},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "not_supported"}
+}
+
+example "t3-pet-and-ct-unbundled" {
+  request {"member": {"age": 45, "plan": "commercial"},
+           "order": {"lines": [{"code": "78812"}, {"code": "74177"}], "purpose": "staging", "radiotracer": "fdg"},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "redirect", "redirect_to": ["78815"], "lines": {"78812": "redirect", "74177": "redirect"}}
+}
+
+example "t4-pet-with-mri" {
+  request {"member": {"age": 45, "plan": "commercial"},
+           "order": {"lines": [{"code": "78815"}, {"code": "70553"}], "purpose": "staging", "radiotracer": "fdg"},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "not_supported", "citations": ["Preface-5.3"]}
+}
+
+example "d1-3d-without-workstation" {
+  request {"member": {"age": 45, "plan": "commercial"},
+           "order": {"lines": [{"code": "76376"}], "purpose": "diagnostic"},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "not_required"}
+}
+
+example "d2-3d-with-cta" {
+  request {"member": {"age": 45, "plan": "commercial"},
+           "order": {"lines": [{"code": "76377"}, {"code": "70496"}], "purpose": "diagnostic", "indications": ["cerebral_angiography"]},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "not_supported", "lines": {"76377": "not_supported", "70496": "proceed"}}
+}
+
+example "d3-3d-for-2d-reformatting" {
+  request {"member": {"age": 45, "plan": "commercial"},
+           "order": {"lines": [{"code": "76377"}, {"code": "72192"}], "purpose": "diagnostic", "indications": ["reformatting_2d"]},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "not_supported"}
+}
+
+example "u1-category-iii-first" {
+  request {"member": {"age": 45, "plan": "commercial"},
+           "order": {"lines": [{"code": "76497"}], "purpose": "diagnostic", "category_iii_code": "0042T"},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "redirect", "redirect_to": ["0042T"]}
+}
+
+example "u2-unlisted-mr-navigation" {
+  request {"member": {"age": 45, "plan": "commercial"},
+           "order": {"lines": [{"code": "76498"}], "purpose": "diagnostic", "indications": ["neurosurgical_navigation"]},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "supported", "citations": ["Preface-4.3"]}
+}
+
+example "u3-unlisted-nuclear" {
+  request {"member": {"age": 45, "plan": "commercial"},
+           "order": {"lines": [{"code": "78999"}], "purpose": "diagnostic"},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "review"}
+}
+
+example "b1-two-unilateral-breast-mri" {
+  request {"member": {"age": 45, "plan": "commercial"},
+           "order": {"lines": [{"code": "77048", "laterality": "left"}, {"code": "77048", "laterality": "right"}], "purpose": "diagnostic"},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "redirect", "redirect_to": ["77049"]}
+}
+
+example "l1-limited-ct-with-diagnostic-ct" {
+  request {"member": {"age": 45, "plan": "commercial"},
+           "order": {"lines": [{"code": "76380"}, {"code": "71250"}], "purpose": "diagnostic"},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "not_supported", "lines": {"76380": "not_supported", "71250": "proceed"}}
+}
+
+example "l2-limited-ct-for-planning" {
+  request {"member": {"age": 45, "plan": "commercial"},
+           "order": {"lines": [{"code": "76380"}], "purpose": "treatment_planning"},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "not_supported"}
+}
+
+example "w1-whole-body-ct-screening" {
+  request {"member": {"age": 45, "plan": "commercial"},
+           "order": {"lines": [{"code": "70450"}, {"code": "71250"}, {"code": "74176"}], "purpose": "screening", "symptomatic": false},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "not_supported", "citations": ["Preface-5.1"]}
+}
+
+example "w2-low-dose-ct-myeloma" {
+  request {"member": {"age": 45, "plan": "commercial", "conditions": ["multiple_myeloma"]},
+           "order": {"lines": [{"code": "76497"}], "purpose": "staging", "whole_body": true},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "supported"}
+}
+
+example "w3-wbmri-coded-by-body-part" {
+  request {"member": {"age": 45, "plan": "commercial", "conditions": ["li_fraumeni"]},
+           "order": {"lines": [{"code": "70551"}, {"code": "74181"}], "purpose": "screening", "whole_body": true},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "redirect", "redirect_to": ["76498"]}
+}
+
+example "w4-wbmri-li-fraumeni" {
+  request {"member": {"age": 9, "plan": "commercial", "conditions": ["li_fraumeni"]},
+           "order": {"lines": [{"code": "76498"}], "purpose": "screening", "whole_body": true},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "supported", "guideline": "pediatric"}
+}
+
+example "w5-wbmri-crmo" {
+  request {"member": {"age": 11, "plan": "commercial", "conditions": ["crmo"]},
+           "order": {"lines": [{"code": "76498"}], "purpose": "diagnostic", "whole_body": true},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "review"}
+}
+
+example "w6-wbmri-staging" {
+  request {"member": {"age": 45, "plan": "commercial", "conditions": ["known_malignancy"]},
+           "order": {"lines": [{"code": "76498"}], "purpose": "staging", "whole_body": true},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "not_supported"}
+}
+
+example "o1-repeat-imaging" {
+  request {"member": {"age": 45, "plan": "commercial"},
+           "order": {"lines": [{"code": "70551"}], "purpose": "diagnostic"},
+           "clinical": {"evaluation": "in_person", "prior_imaging": [{"code": "70551", "days_ago": 30, "result": "normal"}]}}
+  expect {"outcome": "not_supported"}
+}
+
+example "o2-no-management-impact" {
+  request {"member": {"age": 45, "plan": "commercial"},
+           "order": {"lines": [{"code": "71250"}], "purpose": "diagnostic"},
+           "clinical": {"evaluation": "in_person", "affects_management": false}}
+  expect {"outcome": "not_supported"}
+}
+
+example "x1-texas-calcium-score" {
+  request {"member": {"age": 45, "plan": "commercial", "state": "TX"},
+           "order": {"lines": [{"code": "75571"}], "purpose": "diagnostic"},
+           "clinical": {"evaluation": "in_person"}}
+  expect {"outcome": "proceed", "cautions_nonempty": true, "citations": ["Preface-2"]}
 }

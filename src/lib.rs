@@ -28,6 +28,7 @@ pub mod decision;
 pub mod diag;
 pub mod eval;
 pub mod explain;
+pub mod lint;
 pub mod repl;
 pub mod request;
 pub mod syntax;

@@ -5,59 +5,19 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use policy_dsl::lint::examples::mismatches;
 use serde_json::Value;
 
-fn as_set(v: &Value) -> BTreeSet<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// The ways a decision fails a scenario's expectations (empty: it passes).
-pub fn mismatches(expect: &Value, decision: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    let Some(expect) = expect.as_object() else {
-        return vec!["`expect` is not an object".into()];
-    };
-    for (field, want) in expect {
-        let got = &decision[field.as_str()];
-        let ok = match field.as_str() {
-            "outcome" | "guideline" | "authority" => got == want,
-            "alternatives" | "redirect_to" | "missing" => as_set(got) == as_set(want),
-            "citations" => as_set(want).is_subset(&as_set(got)),
-            "cautions_nonempty" => {
-                let nonempty = decision["cautions"]
-                    .as_array()
-                    .is_some_and(|c| !c.is_empty());
-                Some(nonempty) == want.as_bool()
-            }
-            "lines" => want.as_object().is_some_and(|lines| {
-                lines.iter().all(|(code, outcome)| {
-                    decision["lines"]
-                        .as_array()
-                        .and_then(|ls| ls.iter().find(|l| l["code"] == code.as_str()))
-                        .is_some_and(|l| &l["outcome"] == outcome)
-                })
-            }),
-            other => {
-                out.push(format!("unknown expect field `{other}`"));
-                continue;
-            }
-        };
-        if !ok {
-            let got = if field == "lines" || field == "cautions_nonempty" {
-                decision["lines"].to_string() + " cautions " + &decision["cautions"].to_string()
-            } else {
-                got.to_string()
-            };
-            out.push(format!("{field}: expected {want}, got {got}"));
-        }
-    }
-    out
+/// The scenario files, in name order.
+fn scenario_files() -> Vec<std::path::PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    files
 }
 
 #[test]
@@ -69,13 +29,7 @@ fn every_public_scenario_passes() {
             policy_dsl::diag::render(&e, policy_dsl::diag::Style::Plain)
         ),
     };
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
+    let files = scenario_files();
     assert_eq!(files.len(), 61, "the contract has 61 public scenarios");
     let mut failures = Vec::new();
     for file in &files {
@@ -108,13 +62,7 @@ fn policy_eval_ndjson_decides_every_scenario() {
     use std::io::Write;
     use std::process::{Command, Stdio};
 
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
+    let files = scenario_files();
     let scenarios: Vec<Value> = files
         .iter()
         .map(|f| serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap())

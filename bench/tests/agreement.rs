@@ -5,32 +5,11 @@ mod common;
 
 use bench::rego::{Backend, RegoPeer};
 use bench::{Generator, native, request};
-use serde_json::{Value, json};
+use common::comparable;
 
 /// Generated requests compared (seeded, so failures reproduce).
 const GENERATED: usize = 2_000;
 const SEED: u64 = 0x5EED_2024;
-
-/// The fields both peers must agree on.
-fn comparable(d: &Value) -> Value {
-    let lines: Vec<Value> = d["lines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| {
-            json!({
-                "code": l["code"], "outcome": l["outcome"], "alternatives": l["alternatives"],
-                "redirect_to": l["redirect_to"], "citations": l["citations"],
-            })
-        })
-        .collect();
-    json!({
-        "id": d["id"], "outcome": d["outcome"], "guideline": d["guideline"],
-        "authority": d["authority"], "lines": lines, "alternatives": d["alternatives"],
-        "redirect_to": d["redirect_to"], "missing": d["missing"], "citations": d["citations"],
-        "cautions_empty": d["cautions"].as_array().unwrap().is_empty(),
-    })
-}
 
 /// Decides `json` with both peers; the disagreement, if any, as a report.
 fn disagreement(peer: &mut RegoPeer, label: &str, json: &str) -> Option<String> {

@@ -5,31 +5,11 @@
 mod common;
 
 use bench::{Generator, native, request};
-use serde_json::{Value, json};
+use common::comparable;
+use serde_json::Value;
 
 const GENERATED: usize = 5_000;
 const SEED: u64 = 0x5EED_2024;
-
-/// The fields the two must agree on.
-fn comparable(d: &Value) -> Value {
-    let lines: Vec<Value> = d["lines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| {
-            json!({
-                "code": l["code"], "outcome": l["outcome"], "alternatives": l["alternatives"],
-                "redirect_to": l["redirect_to"], "citations": l["citations"],
-            })
-        })
-        .collect();
-    json!({
-        "id": d["id"], "outcome": d["outcome"], "guideline": d["guideline"],
-        "authority": d["authority"], "lines": lines, "alternatives": d["alternatives"],
-        "redirect_to": d["redirect_to"], "missing": d["missing"], "citations": d["citations"],
-        "cautions_empty": d["cautions"].as_array().unwrap().is_empty(),
-    })
-}
 
 fn check(cases: impl IntoIterator<Item = (String, String)>) {
     let policy = policy_dsl::Policy::embedded().unwrap();

@@ -164,6 +164,7 @@ impl Checker<'_> {
             }
         }
         let width = expected.len();
+        let mut seen = std::collections::HashSet::new();
         for record in reader.records() {
             let record = match record {
                 Ok(r) => r,
@@ -216,7 +217,7 @@ impl Checker<'_> {
                 continue;
             }
             let key = self.program.syms.intern(key_text);
-            if table.keys.contains(&key) {
+            if !seen.insert(key) {
                 self.errors.push(row_error(
                     line,
                     key_span,

@@ -3,7 +3,7 @@
 //! their outcome would rank above what it has. Builds the [`Decision`].
 
 use super::program::{Effect, MessagePart, Program, Rule, Sym, Value};
-use super::{Eval, Facts, Scratch, truth};
+use super::{Eval, Facts, Scratch, and3, truth};
 use crate::decision::{Decision, LineDecision, PendingNote, TraceEntry};
 
 /// A rule that fired, for one line or for the request.
@@ -44,17 +44,6 @@ enum Guard {
     Residual,
     /// What neither the request guard (it held) nor the line filter decides.
     Line,
-}
-
-/// Kleene conjunction of three truth values.
-fn and3(a: Option<bool>, b: Option<bool>, c: Option<bool>) -> Option<bool> {
-    if a == Some(false) || b == Some(false) || c == Some(false) {
-        Some(false)
-    } else if a.is_none() || b.is_none() || c.is_none() {
-        None
-    } else {
-        Some(true)
-    }
 }
 
 /// Decides one request.

@@ -46,12 +46,16 @@ fn code_only_in(program: &Program, node: &Node, lines: &[u32], values: &[u32], f
     match &node.kind {
         NodeKind::Const(_) => true,
         NodeKind::Local(v) => values.contains(v),
-        NodeKind::Field(rec, f) => *f == field && matches!(rec.kind, NodeKind::Local(v) if lines.contains(&v)),
+        NodeKind::Field(rec, f) => {
+            *f == field && matches!(rec.kind, NodeKind::Local(v) if lines.contains(&v))
+        }
         NodeKind::Column { key, .. } => ok(key),
         NodeKind::Not(x) | NodeKind::Test(_, x) => ok(x),
-        NodeKind::And(a, b) | NodeKind::Or(a, b) | NodeKind::Cmp(_, a, b) | NodeKind::In(_, a, b) | NodeKind::Set(_, a, b) => {
-            ok(a) && ok(b)
-        }
+        NodeKind::And(a, b)
+        | NodeKind::Or(a, b)
+        | NodeKind::Cmp(_, a, b)
+        | NodeKind::In(_, a, b)
+        | NodeKind::Set(_, a, b) => ok(a) && ok(b),
         NodeKind::Match(v, arms) => ok(v) && arms.iter().all(|(_, r)| ok(r)),
         NodeKind::Call(id, args) => {
             let Some(def) = program.defines.get(*id as usize) else {

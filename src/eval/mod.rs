@@ -81,6 +81,18 @@ pub fn truth(v: Value) -> Option<bool> {
     }
 }
 
+/// Kleene conjunction of three truth values (`None`: unknown): how a
+/// rule's `when`, earlier branches and a branch's own condition combine.
+pub fn and3(a: Option<bool>, b: Option<bool>, c: Option<bool>) -> Option<bool> {
+    if a == Some(false) || b == Some(false) || c == Some(false) {
+        Some(false)
+    } else if a.is_none() || b.is_none() || c.is_none() {
+        None
+    } else {
+        Some(true)
+    }
+}
+
 fn kleene(t: Option<bool>) -> Value {
     t.map_or(Value::Unknown, Value::Bool)
 }

@@ -14,18 +14,7 @@ use super::report::deciders;
 use crate::Policy;
 use crate::decision::Decision;
 use crate::eval::program::{Program, Rule, Value};
-use crate::eval::{Eval, Facts, Scratch};
-
-/// Kleene conjunction of three truth values (as the evaluator applies branches).
-fn and3(a: Option<bool>, b: Option<bool>, c: Option<bool>) -> Option<bool> {
-    if a == Some(false) || b == Some(false) || c == Some(false) {
-        Some(false)
-    } else if a.is_none() || b.is_none() || c.is_none() {
-        None
-    } else {
-        Some(true)
-    }
-}
+use crate::eval::{Eval, Facts, Scratch, and3};
 
 /// What became of the rule on one target.
 enum Verdict {

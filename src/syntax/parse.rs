@@ -199,7 +199,6 @@ fn human(rule: Rule) -> Option<&'static str> {
         Rule::expr
         | Rule::operand
         | Rule::quantifier
-        | Rule::query
         | Rule::call
         | Rule::set_literal
         | Rule::comprehension
@@ -1022,28 +1021,6 @@ fn primary(pair: Pair<Rule>) -> Expr {
                 cond,
             }
         }
-        Rule::query => {
-            let mut inner = pair.into_inner();
-            let table = inner.next().map(ident).unwrap_or_default_ident(sp);
-            let tests = inner
-                .map(|t| {
-                    let tsp = span(&t);
-                    let mut ti = t.into_inner();
-                    let column = ti.next().map(ident).unwrap_or_default_ident(tsp);
-                    let is_in = ti.next().is_some_and(|op| op.as_rule() == Rule::query_in);
-                    let value = ti
-                        .next()
-                        .map(primary)
-                        .unwrap_or_else(|| Spanned::new(ExprKind::Bool(false), tsp));
-                    QueryTest {
-                        column,
-                        is_in,
-                        value,
-                    }
-                })
-                .collect();
-            ExprKind::Query { table, tests }
-        }
         Rule::match_expr => {
             let mut inner = pair.into_inner();
             let value = inner
@@ -1288,6 +1265,18 @@ mod tests {
         };
         assert_eq!(e.request.node, r#"{"a": {"b": "}"}}"#);
         assert_eq!(e.expect.node, r#"{"outcome": "x"}"#);
+    }
+
+    #[test]
+    fn missing_paths_stop_at_the_next_effect() {
+        let p = parses("stage s { rule A1 a then pend, missing a.b, c, offer x because \"m\" }");
+        let Decl::Stage(stage) = &p.decls[0] else {
+            panic!()
+        };
+        let effects = &stage.rules[0].branches[0].effects;
+        assert_eq!(effects.len(), 3);
+        assert!(matches!(&effects[1].node, EffectKind::Missing { paths, .. } if paths.len() == 2));
+        assert!(matches!(effects[2].node, EffectKind::Offer(_)));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// One public scenario.
 pub struct Scenario {
@@ -82,4 +82,25 @@ pub fn check(expect: &Value, decision: &Value) -> Vec<String> {
         }
     }
     failures
+}
+
+/// The decision fields the peers must agree on.
+pub fn comparable(d: &Value) -> Value {
+    let lines: Vec<Value> = d["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            json!({
+                "code": l["code"], "outcome": l["outcome"], "alternatives": l["alternatives"],
+                "redirect_to": l["redirect_to"], "citations": l["citations"],
+            })
+        })
+        .collect();
+    json!({
+        "id": d["id"], "outcome": d["outcome"], "guideline": d["guideline"],
+        "authority": d["authority"], "lines": lines, "alternatives": d["alternatives"],
+        "redirect_to": d["redirect_to"], "missing": d["missing"], "citations": d["citations"],
+        "cautions_empty": d["cautions"].as_array().unwrap().is_empty(),
+    })
 }
