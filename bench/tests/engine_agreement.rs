@@ -6,7 +6,6 @@ mod common;
 
 use bench::{Generator, native, request};
 use common::comparable;
-use serde_json::Value;
 
 const GENERATED: usize = 5_000;
 const SEED: u64 = 0x5EED_2024;
