@@ -76,7 +76,7 @@ pub fn evaluate<'a>(program: &'a Program, facts: &'a Facts, scratch: &mut Scratc
         }
         None => vec![usize::MAX; lines.len()],
     };
-    let mut firings: Vec<Firing> = Vec::new();
+    let mut firings: Vec<Firing> = Vec::with_capacity(16);
     let mut pendings: Vec<Pending> = Vec::new();
     let mut targets: Vec<Target> = (0..lines.len()).map(|_| Target::default()).collect();
     // With no lines, request-level rules decide the request itself.
@@ -341,7 +341,15 @@ fn codes(ev: &mut Eval, node: &super::program::Node, out: &mut Vec<Sym>) {
 }
 
 fn message(ev: &mut Eval, parts: &[MessagePart]) -> String {
-    let mut out = String::new();
+    // The text, and room for a short value in each hole: one allocation.
+    let size = parts
+        .iter()
+        .map(|p| match p {
+            MessagePart::Text(t) => t.len(),
+            MessagePart::Hole(_) => 16,
+        })
+        .sum();
+    let mut out = String::with_capacity(size);
     for p in parts {
         match p {
             MessagePart::Text(t) => out.push_str(t),
