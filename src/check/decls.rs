@@ -874,7 +874,7 @@ impl Checker<'_> {
                     {
                         Some(i) => {
                             let ty = self.program.annotations[i].ty.clone();
-                            let node = self.expect(value, &ty);
+                            let node = self.expect_type(value, &ty);
                             effects.push(Effect::Set(i as u32, node));
                         }
                         None => {

@@ -29,11 +29,11 @@ pub(crate) fn fits(found: &Type, expected: &Type) -> bool {
 impl Checker<'_> {
     /// An expression that must be a condition.
     pub(crate) fn condition(&mut self, e: &ast::Expr) -> Node {
-        self.expect(e, &Type::Bool)
+        self.expect_type(e, &Type::Bool)
     }
 
     /// An expression that must be of type `ty`.
-    pub(crate) fn expect(&mut self, e: &ast::Expr, ty: &Type) -> Node {
+    pub(crate) fn expect_type(&mut self, e: &ast::Expr, ty: &Type) -> Node {
         let (n, found) = self.expr(e, Some(ty));
         self.require(&found, ty, e.span);
         n
@@ -125,7 +125,7 @@ impl Checker<'_> {
                     (node(NodeKind::Not(Box::new(n)), span), Type::Bool)
                 }
                 UnaryOp::Neg => {
-                    let n = self.expect(operand, &Type::Number);
+                    let n = self.expect_type(operand, &Type::Number);
                     (node(NodeKind::Neg(Box::new(n)), span), Type::Number)
                 }
             },
@@ -624,7 +624,7 @@ impl Checker<'_> {
         let param_types = self.program.defines[id as usize].param_types.clone();
         let mut compiled = Vec::new();
         for (arg, pty) in args.iter().zip(param_types) {
-            compiled.push(self.expect(arg, &pty));
+            compiled.push(self.expect_type(arg, &pty));
         }
         (node(NodeKind::Call(id, compiled), span), ty)
     }
@@ -715,7 +715,7 @@ impl Checker<'_> {
             } else {
                 col_ty
             };
-            let n = self.expect(&test.value, &want);
+            let n = self.expect_type(&test.value, &want);
             compiled.push((c as u32, test.is_in, n));
         }
         let key = self.program.tables[t as usize].key_format;
@@ -751,8 +751,8 @@ impl Checker<'_> {
                 (node(kind, span), Type::Bool)
             }
             BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div => {
-                let l = self.expect(lhs, &Type::Number);
-                let r = self.expect(rhs, &Type::Number);
+                let l = self.expect_type(lhs, &Type::Number);
+                let r = self.expect_type(rhs, &Type::Number);
                 let aop = match op {
                     BinaryOp::Add => ArithOp::Add,
                     BinaryOp::Sub => ArithOp::Sub,
@@ -762,8 +762,8 @@ impl Checker<'_> {
                 (node(NodeKind::Arith(aop, b(l), b(r)), span), Type::Number)
             }
             BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
-                let l = self.expect(lhs, &Type::Number);
-                let r = self.expect(rhs, &Type::Number);
+                let l = self.expect_type(lhs, &Type::Number);
+                let r = self.expect_type(rhs, &Type::Number);
                 let cop = match op {
                     BinaryOp::Lt => CmpOp::Lt,
                     BinaryOp::Le => CmpOp::Le,
