@@ -36,8 +36,141 @@ pub struct SyntaxError {
     pub at_end: bool,
 }
 
+/// How deeply expressions may nest (brackets, prefix operators, operator
+/// chains): far beyond any policy a person writes, well within the stack of
+/// the recursive stages that follow.
+pub const MAX_NESTING: usize = 200;
+
+fn too_deep(start: usize, end: usize, what: &str) -> SyntaxError {
+    SyntaxError {
+        message: format!("{what} nests more than {MAX_NESTING} levels deep"),
+        span: Span::new(start, end),
+        label: "too deep".into(),
+        help: Some("split it with `define`s or `let`s".into()),
+        at_end: false,
+    }
+}
+
+/// Rejects text whose brackets or runs of prefix operators nest too deeply,
+/// before the parser recurses into them. Strings and comments are skipped.
+fn check_nesting(source: &str) -> Result<(), SyntaxError> {
+    let bytes = source.as_bytes();
+    let (mut depth, mut prefix_run) = (0usize, 0usize);
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'(' | b'{' | b'[' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(too_deep(i, i + 1, "this bracket"));
+                }
+            }
+            b')' | b'}' | b']' => depth = depth.saturating_sub(1),
+            b'-' => {
+                prefix_run += 1;
+                if prefix_run > MAX_NESTING {
+                    return Err(too_deep(i, i + 1, "this run of operators"));
+                }
+            }
+            b'n' if source[i..].starts_with("not")
+                && bytes
+                    .get(i + 3)
+                    .is_none_or(|c| !c.is_ascii_alphanumeric() && *c != b'_')
+                && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_')) =>
+            {
+                prefix_run += 1;
+                if prefix_run > MAX_NESTING {
+                    return Err(too_deep(i, i + 3, "this run of operators"));
+                }
+                i += 2;
+            }
+            b' ' | b'\t' | b'\r' | b'\n' => {}
+            _ => prefix_run = 0,
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+/// The depth of an expression tree, counted without recursion.
+fn depth(e: &Expr) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(e, 1usize)];
+    while let Some((e, d)) = stack.pop() {
+        deepest = deepest.max(d);
+        let children: Vec<&Expr> = match &e.node {
+            ExprKind::Unary { operand, .. } | ExprKind::Test { operand, .. } => vec![operand],
+            ExprKind::Binary { lhs, rhs, .. } => vec![lhs, rhs],
+            ExprKind::Set(items) | ExprKind::Call { args: items, .. } => items.iter().collect(),
+            ExprKind::Comprehension {
+                item, list, filter, ..
+            } => {
+                let mut c: Vec<&Expr> = vec![item, list];
+                c.extend(filter.as_deref());
+                c
+            }
+            ExprKind::Quantifier { list, cond, .. } => {
+                let mut c: Vec<&Expr> = vec![list];
+                c.extend(cond.as_deref());
+                c
+            }
+            ExprKind::Query { tests, .. } => tests.iter().map(|t| &t.value).collect(),
+            ExprKind::Match { value, arms } => {
+                let mut c: Vec<&Expr> = vec![value];
+                for (pattern, result) in arms {
+                    c.extend(pattern.as_ref());
+                    c.push(result);
+                }
+                c
+            }
+            ExprKind::Number(_) | ExprKind::Str(_) | ExprKind::Bool(_) | ExprKind::Path(_) => {
+                Vec::new()
+            }
+        };
+        stack.extend(children.into_iter().map(|c| (c, d + 1)));
+    }
+    deepest
+}
+
+thread_local! {
+    /// The first expression found nesting too deeply while building the tree.
+    static TOO_DEEP: std::cell::RefCell<Option<SyntaxError>> = const { std::cell::RefCell::new(None) };
+}
+
+/// `e`, or a leaf in its place (and the error noted) if it is too deep.
+fn bounded(e: Expr, d: usize) -> (Expr, usize) {
+    if d <= MAX_NESTING {
+        return (e, d);
+    }
+    let span = e.span;
+    TOO_DEEP.with(|t| {
+        t.borrow_mut().get_or_insert_with(|| {
+            too_deep(span.start as usize, span.end as usize, "this expression")
+        });
+    });
+    (Spanned::new(ExprKind::Bool(false), span), 1)
+}
+
+/// The error noted while building, if any (and clears it).
+fn take_too_deep() -> Result<(), SyntaxError> {
+    TOO_DEEP.with(|t| t.borrow_mut().take()).map_or(Ok(()), Err)
+}
+
 /// Parses a whole policy file.
 pub fn parse_policy(source: &str) -> Result<Policy, SyntaxError> {
+    check_nesting(source)?;
+    let _ = take_too_deep();
     let mut pairs =
         PolicyParser::parse(Rule::policy, source).map_err(|e| syntax_error(e, source))?;
     let Some(root) = pairs.next() else {
@@ -59,16 +192,23 @@ pub fn parse_policy(source: &str) -> Result<Policy, SyntaxError> {
             _ => decls.push(decl(pair)),
         }
     }
+    take_too_deep()?;
     Ok(Policy { title, decls })
 }
 
 /// Parses one expression (the REPL's input).
 pub fn parse_expr(source: &str) -> Result<Expr, SyntaxError> {
+    check_nesting(source)?;
+    let _ = take_too_deep();
     let mut pairs =
         PolicyParser::parse(Rule::expr_input, source).map_err(|e| syntax_error(e, source))?;
     let root = pairs.next().and_then(|p| p.into_inner().next());
     match root {
-        Some(e) => Ok(expr(e)),
+        Some(e) => {
+            let e = expr(e);
+            take_too_deep()?;
+            Ok(e)
+        }
         None => Err(SyntaxError {
             message: "expected an expression".into(),
             span: Span::new(0, 0),
@@ -820,73 +960,90 @@ fn pratt() -> &'static PrattParser<Rule> {
 
 fn expr(pair: Pair<Rule>) -> Expr {
     match pair.as_rule() {
-        Rule::expr => pratt()
-            .map_primary(primary)
-            .map_prefix(|op, operand| {
-                let sp = span(&op).to(operand.span);
-                let op = if op.as_rule() == Rule::op_not {
-                    UnaryOp::Not
-                } else {
-                    UnaryOp::Neg
-                };
-                Spanned::new(
-                    ExprKind::Unary {
-                        op,
-                        operand: Box::new(operand),
-                    },
-                    sp,
-                )
-            })
-            .map_postfix(|operand, op| {
-                let sp = operand.span.to(span(&op));
-                let test = match op.as_rule() {
-                    Rule::is_known => TestOp::IsKnown,
-                    Rule::is_not_known => TestOp::IsNotKnown,
-                    Rule::is_present => TestOp::IsPresent,
-                    Rule::is_absent => TestOp::IsAbsent,
-                    Rule::is_empty => TestOp::IsEmpty,
-                    Rule::is_not_empty => TestOp::IsNotEmpty,
-                    _ => TestOp::IfKnown,
-                };
-                Spanned::new(
-                    ExprKind::Test {
-                        test,
-                        operand: Box::new(operand),
-                    },
-                    sp,
-                )
-            })
-            .map_infix(|lhs, op, rhs| {
-                let sp = lhs.span.to(rhs.span);
-                let op = match op.as_rule() {
-                    Rule::op_or => BinaryOp::Or,
-                    Rule::op_and => BinaryOp::And,
-                    Rule::op_eq | Rule::op_is => BinaryOp::Eq,
-                    Rule::op_ne | Rule::op_is_not => BinaryOp::Ne,
-                    Rule::op_lt => BinaryOp::Lt,
-                    Rule::op_le => BinaryOp::Le,
-                    Rule::op_gt => BinaryOp::Gt,
-                    Rule::op_ge => BinaryOp::Ge,
-                    Rule::op_in => BinaryOp::In,
-                    Rule::op_not_in => BinaryOp::NotIn,
-                    Rule::op_has_any => BinaryOp::HasAny,
-                    Rule::op_has_none => BinaryOp::HasNone,
-                    Rule::op_has_all => BinaryOp::HasAll,
-                    Rule::op_add => BinaryOp::Add,
-                    Rule::op_sub => BinaryOp::Sub,
-                    Rule::op_mul => BinaryOp::Mul,
-                    _ => BinaryOp::Div,
-                };
-                Spanned::new(
-                    ExprKind::Binary {
-                        op,
-                        lhs: Box::new(lhs),
-                        rhs: Box::new(rhs),
-                    },
-                    sp,
-                )
-            })
-            .parse(pair.into_inner()),
+        Rule::expr => {
+            pratt()
+                .map_primary(|p| {
+                    let e = primary(p);
+                    let d = depth(&e);
+                    bounded(e, d)
+                })
+                .map_prefix(|op, (operand, d)| {
+                    let sp = span(&op).to(operand.span);
+                    let op = if op.as_rule() == Rule::op_not {
+                        UnaryOp::Not
+                    } else {
+                        UnaryOp::Neg
+                    };
+                    bounded(
+                        Spanned::new(
+                            ExprKind::Unary {
+                                op,
+                                operand: Box::new(operand),
+                            },
+                            sp,
+                        ),
+                        d + 1,
+                    )
+                })
+                .map_postfix(|(operand, d), op| {
+                    let sp = operand.span.to(span(&op));
+                    let test = match op.as_rule() {
+                        Rule::is_known => TestOp::IsKnown,
+                        Rule::is_not_known => TestOp::IsNotKnown,
+                        Rule::is_present => TestOp::IsPresent,
+                        Rule::is_absent => TestOp::IsAbsent,
+                        Rule::is_empty => TestOp::IsEmpty,
+                        Rule::is_not_empty => TestOp::IsNotEmpty,
+                        _ => TestOp::IfKnown,
+                    };
+                    bounded(
+                        Spanned::new(
+                            ExprKind::Test {
+                                test,
+                                operand: Box::new(operand),
+                            },
+                            sp,
+                        ),
+                        d + 1,
+                    )
+                })
+                .map_infix(|(lhs, dl), op, (rhs, dr)| {
+                    let d = dl.max(dr);
+                    let sp = lhs.span.to(rhs.span);
+                    let op = match op.as_rule() {
+                        Rule::op_or => BinaryOp::Or,
+                        Rule::op_and => BinaryOp::And,
+                        Rule::op_eq | Rule::op_is => BinaryOp::Eq,
+                        Rule::op_ne | Rule::op_is_not => BinaryOp::Ne,
+                        Rule::op_lt => BinaryOp::Lt,
+                        Rule::op_le => BinaryOp::Le,
+                        Rule::op_gt => BinaryOp::Gt,
+                        Rule::op_ge => BinaryOp::Ge,
+                        Rule::op_in => BinaryOp::In,
+                        Rule::op_not_in => BinaryOp::NotIn,
+                        Rule::op_has_any => BinaryOp::HasAny,
+                        Rule::op_has_none => BinaryOp::HasNone,
+                        Rule::op_has_all => BinaryOp::HasAll,
+                        Rule::op_add => BinaryOp::Add,
+                        Rule::op_sub => BinaryOp::Sub,
+                        Rule::op_mul => BinaryOp::Mul,
+                        _ => BinaryOp::Div,
+                    };
+                    bounded(
+                        Spanned::new(
+                            ExprKind::Binary {
+                                op,
+                                lhs: Box::new(lhs),
+                                rhs: Box::new(rhs),
+                            },
+                            sp,
+                        ),
+                        d + 1,
+                    )
+                })
+                .parse(pair.into_inner())
+                .0
+        }
         _ => primary(pair),
     }
 }
@@ -1277,6 +1434,44 @@ mod tests {
         assert_eq!(effects.len(), 3);
         assert!(matches!(&effects[1].node, EffectKind::Missing { paths, .. } if paths.len() == 2));
         assert!(matches!(effects[2].node, EffectKind::Offer(_)));
+    }
+
+    /// Nesting that would exhaust the stack of the recursive stages is an
+    /// error, not a crash.
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let parens = format!("{}a{}", "(".repeat(5_000), ")".repeat(5_000));
+        assert!(
+            parse_expr(&parens)
+                .unwrap_err()
+                .message
+                .contains("nests more than 200")
+        );
+        let chain = format!("a{}", " and a".repeat(100_000));
+        assert!(
+            parse_expr(&chain)
+                .unwrap_err()
+                .message
+                .contains("nests more than 200")
+        );
+        let nots = format!("{}a", "not ".repeat(5_000));
+        assert!(
+            parse_expr(&nots)
+                .unwrap_err()
+                .message
+                .contains("nests more than 200")
+        );
+        let tests = format!("a{}", " is known".repeat(5_000));
+        assert!(
+            parse_expr(&tests)
+                .unwrap_err()
+                .message
+                .contains("nests more than 200")
+        );
+        // Nesting a person writes is fine, and strings and comments do not count.
+        let fine = format!("{}a{} and \"(((((\"", "(".repeat(50), ")".repeat(50));
+        assert!(parse_expr(&fine).is_ok());
+        assert!(parse_expr("not not a is known and -(-(1)) < 2").is_ok());
     }
 
     #[test]
