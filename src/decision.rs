@@ -134,3 +134,102 @@ impl Decision {
             .unwrap_or_else(|e| format!("{{\"error\":{{\"message\":\"{e}\"}}}}"))
     }
 }
+
+/// Writes `s` as a JSON string, quoted and escaped as `serde_json` escapes
+/// it, in pieces to `put`.
+pub(crate) fn write_json_str(s: &str, mut put: impl FnMut(&str)) {
+    put("\"");
+    write_json_str_contents(s, &mut put);
+    put("\"");
+}
+
+/// Writes the escaped contents of a JSON string, in pieces to `put`: runs
+/// that need no escape go out whole.
+pub(crate) fn write_json_str_contents(s: &str, mut put: impl FnMut(&str)) {
+    if !needs_escape(s) {
+        put(s);
+        return;
+    }
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            0..=0x1f => CONTROL_ESCAPES[b as usize],
+            _ => continue,
+        };
+        // The escaped byte is ASCII: both cuts fall between characters.
+        put(&s[start..i]);
+        put(escape);
+        start = i + 1;
+    }
+    put(&s[start..]);
+}
+
+/// Whether a string holds a quote, a backslash or a control character:
+/// eight bytes at a time (the rest one by one), with the word tests for a zero byte and a byte
+/// below `n` (which never miss one).
+fn needs_escape(s: &str) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let below = |x: u64, n: u8| x.wrapping_sub(ONES * n as u64) & !x & HIGHS;
+    let special = |x: u64| {
+        below(x, 0x20) | below(x ^ (ONES * b'"' as u64), 1) | below(x ^ (ONES * b'\\' as u64), 1)
+    };
+    let mut chunks = s.as_bytes().chunks_exact(8);
+    let mut found = 0;
+    for chunk in &mut chunks {
+        found |= special(chunk.try_into().map_or(0, u64::from_le_bytes));
+    }
+    let special_byte = |&b: &u8| b < 0x20 || b == b'"' || b == b'\\';
+    found != 0 || chunks.remainder().iter().any(special_byte)
+}
+
+/// How JSON writes the control characters.
+const CONTROL_ESCAPES: [&str; 32] = [
+    "\\u0000", "\\u0001", "\\u0002", "\\u0003", "\\u0004", "\\u0005", "\\u0006", "\\u0007", "\\b",
+    "\\t", "\\n", "\\u000b", "\\f", "\\r", "\\u000e", "\\u000f", "\\u0010", "\\u0011", "\\u0012",
+    "\\u0013", "\\u0014", "\\u0015", "\\u0016", "\\u0017", "\\u0018", "\\u0019", "\\u001a",
+    "\\u001b", "\\u001c", "\\u001d", "\\u001e", "\\u001f",
+];
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::write_json_str;
+
+    fn escaped(s: &str) -> String {
+        let mut out = String::new();
+        write_json_str(s, |piece| out.push_str(piece));
+        out
+    }
+
+    #[test]
+    fn escapes_as_serde_json_does() {
+        for s in [
+            "",
+            "plain",
+            "a \"quoted\" word",
+            "back\\slash",
+            "tab\tnew\nline\r",
+            "\u{0}\u{1f}\u{7f}",
+            "Ünïcødé “quotes” — 76376",
+            "12345678\"12345678\\",
+        ] {
+            assert_eq!(escaped(s), serde_json::to_string(s).unwrap(), "{s:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_string_escapes_as_serde_json_does(s in any::<String>()) {
+            prop_assert_eq!(escaped(&s), serde_json::to_string(&s).unwrap());
+        }
+
+        #[test]
+        fn ascii_with_specials_escapes_as_serde_json_does(s in "[ -~\\t\\n\\x00-\\x1f\"\\\\]{0,40}") {
+            prop_assert_eq!(escaped(&s), serde_json::to_string(&s).unwrap());
+        }
+    }
+}

@@ -224,7 +224,7 @@ impl Policy {
     /// Evaluates a bound request: what every rule did, ready to become a
     /// [`Decision`] ([`eval::Verdict::decision`]) or JSON
     /// ([`eval::Verdict::write_json`]).
-    pub fn evaluate<'a>(&'a self, facts: &'a Facts, scratch: &mut Scratch) -> eval::Verdict<'a> {
+    pub fn evaluate<'a>(&'a self, facts: &'a Facts, scratch: &'a mut Scratch) -> eval::Verdict<'a> {
         eval::evaluate(&self.program, facts, scratch)
     }
 

@@ -1,6 +1,9 @@
 //! The engine on `policies.dsl` agrees with the hand-written baseline (an
 //! independent encoding of rules.md), on every public scenario and on
-//! generated requests: a second check of the engine's correctness.
+//! generated requests: a second check of the engine's correctness. Each
+//! decision is also written both ways, straight to JSON and as an owned
+//! `Decision`, by one scratch space reused across the requests: the bytes
+//! must be the same.
 
 mod common;
 
@@ -12,6 +15,7 @@ const SEED: u64 = 0x5EED_2024;
 
 fn check(cases: impl IntoIterator<Item = (String, String)>) {
     let policy = policy_dsl::Policy::embedded().unwrap();
+    let mut scratch = policy_dsl::Scratch::default();
     let mut reports = Vec::new();
     let mut total = 0;
     for (label, json) in cases {
@@ -19,10 +23,20 @@ fn check(cases: impl IntoIterator<Item = (String, String)>) {
         let req = request::parse(&json)
             .unwrap_or_else(|e| panic!("{label}: native rejects: {e}\n{json}"));
         let native = comparable(&serde_json::to_value(native::decide(&req)).unwrap());
-        let engine = policy
-            .decide_json(&json)
+        let facts = policy
+            .bind(&json)
             .unwrap_or_else(|e| panic!("{label}: engine rejects: {e}\n{json}"));
-        let engine = comparable(&serde_json::from_str(&engine).unwrap());
+        let verdict = policy.evaluate(&facts, &mut scratch);
+        let mut written = Vec::new();
+        verdict.write_json(&mut written);
+        let written = String::from_utf8(written).unwrap();
+        let owned = verdict.decision().to_json();
+        if written != owned {
+            reports.push(format!(
+                "{label}: the JSON written and the owned decision differ\n  written: {written}\n  owned:   {owned}"
+            ));
+        }
+        let engine = comparable(&serde_json::from_str(&written).unwrap());
         if native != engine {
             reports.push(format!(
                 "{label}\n  request: {json}\n  native:  {native}\n  engine:  {engine}"

@@ -1,38 +1,134 @@
 //! Applying the rules: stages in order, each rule for each line (or once for
 //! the request), branches first-match, unknown conditions pending a line when
-//! their outcome would rank above what it has. Builds the [`Decision`].
+//! their outcome would rank above what it has. The result, a [`Verdict`],
+//! becomes a [`Decision`] or is written straight as its JSON.
+//!
+//! What a request's evaluation produces lives in [`Work`], kept in the
+//! worker's [`Scratch`]: a worker that decides many requests allocates its
+//! buffers once, not per request.
 
-use super::program::{Effect, MessagePart, Program, Rule, Sym, Value};
+use std::fmt::Write as _;
+
+use super::program::{Branch, Candidates, Effect, MessagePart, Node, Program, Rule, Sym, Value};
 use super::{Eval, Facts, Scratch, and3, truth};
-use crate::decision::{Decision, LineDecision, PendingNote, TraceEntry};
+use crate::decision::{
+    Decision, LineDecision, PendingNote, TraceEntry, write_json_str, write_json_str_contents,
+};
+
+/// A run of one of [`Work`]'s buffers.
+#[derive(Clone, Copy, Debug, Default)]
+struct Run {
+    start: u32,
+    end: u32,
+}
+
+impl Run {
+    /// The run from `start` to the buffer's end, `end`.
+    fn new(start: usize, end: usize) -> Run {
+        Run {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+
+    fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+}
 
 /// A rule that fired, for one line or for the request.
+#[derive(Clone, Copy, Debug)]
 struct Firing {
     rule: u32,
     line: Option<usize>,
     outcome: Option<u32>,
-    to: Vec<Sym>,
-    offers: Vec<Sym>,
-    cautions: Vec<String>,
-    missing: Vec<u32>,
-    sets: Vec<(u32, serde_json::Value)>,
-    message: String,
+    /// The codes of `to`, in [`Work::codes`].
+    to: Run,
+    /// The codes offered, in [`Work::codes`].
+    offers: Run,
+    /// In [`Work::cautions`].
+    cautions: Run,
+    /// In [`Work::slots`].
+    missing: Run,
+    /// In [`Work::sets`].
+    sets: Run,
+    /// In [`Work::text`].
+    message: Run,
     applied: bool,
 }
 
 /// A rule whose condition was unknown, with the outcome it would give.
+#[derive(Clone, Copy, Debug)]
 struct Pending {
     rule: u32,
     line: Option<usize>,
     outcome: u32,
-    facts: Vec<u32>,
+    /// The unknown facts, in [`Work::slots`], sorted.
+    facts: Run,
 }
 
-#[derive(Default)]
-struct Target {
-    decided: bool,
-    firings: Vec<usize>,
-    pendings: Vec<usize>,
+/// An annotation a rule set: which, its JSON and its text as the trace
+/// shows it (both in [`Work::text`]).
+#[derive(Clone, Copy, Debug)]
+struct Set {
+    annotation: u32,
+    json: Run,
+    shown: Run,
+}
+
+/// What evaluating one request produced. A target is a line, or (index
+/// `lines.len()`) the request itself, which rules decide when it has no lines.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Work {
+    /// The request's lines.
+    lines: Vec<Value>,
+    /// Each line's row in the code table (its length: outside the table).
+    rows: Vec<usize>,
+    /// Per target: a stage that decides alone has decided it.
+    decided: Vec<bool>,
+    firings: Vec<Firing>,
+    pendings: Vec<Pending>,
+    /// (target, firing): the firings each target took, stage by stage.
+    applied: Vec<(u32, u32)>,
+    /// (target, pending): the pendings each target took.
+    pended: Vec<(u32, u32)>,
+    /// Codes of `to` and `offer`.
+    codes: Vec<Sym>,
+    /// Fact slots: firings' `missing` and pendings' facts.
+    slots: Vec<u32>,
+    sets: Vec<Set>,
+    /// Cautions, runs of `text`.
+    cautions: Vec<Run>,
+    /// Messages, cautions and annotation values, end to end.
+    text: String,
+    /// While a rule runs: the facts found unknown by its `when` and the
+    /// branches that did not hold.
+    unknown: Vec<u32>,
+    /// While a stage runs: per line, its candidate rules of one word.
+    masks: Vec<u64>,
+}
+
+impl Work {
+    fn clear(&mut self) {
+        self.lines.clear();
+        self.rows.clear();
+        self.decided.clear();
+        self.firings.clear();
+        self.pendings.clear();
+        self.applied.clear();
+        self.pended.clear();
+        self.codes.clear();
+        self.slots.clear();
+        self.sets.clear();
+        self.cautions.clear();
+        self.text.clear();
+        self.unknown.clear();
+        self.masks.clear();
+    }
 }
 
 /// Which part of a line rule's `when` is left to check on a line.
@@ -51,162 +147,158 @@ pub fn decide(program: &Program, facts: &Facts, scratch: &mut Scratch) -> Decisi
     evaluate(program, facts, scratch).decision()
 }
 
-/// Evaluates every rule on one request.
-pub fn evaluate<'a>(program: &'a Program, facts: &'a Facts, scratch: &mut Scratch) -> Verdict<'a> {
-    let mut ev = Eval::new(program, facts, scratch);
-    let lines: Vec<Value> = match program.lines.as_ref().map(|l| facts.slots[l.fact as usize]) {
-        Some(Value::List(id)) => ev.list_items(id),
-        _ => Vec::new(),
-    };
-    // Each line's row in the code table (the last index: outside it), for
-    // the rules' line filters.
-    let rows: Vec<usize> = match program.line_key {
-        Some((field, table)) => {
-            let t = &program.tables[table as usize];
-            lines
-                .iter()
-                .map(|l| match l {
-                    Value::Rec(off) => match facts.records.get((off + field) as usize) {
-                        Some(Value::Sym(s)) => t.row(*s).unwrap_or(t.keys.len()),
-                        _ => usize::MAX,
-                    },
-                    _ => usize::MAX,
-                })
-                .collect()
-        }
-        None => vec![usize::MAX; lines.len()],
-    };
-    let mut firings: Vec<Firing> = Vec::with_capacity(16);
-    let mut pendings: Vec<Pending> = Vec::new();
-    let mut targets: Vec<Target> = (0..lines.len()).map(|_| Target::default()).collect();
-    // With no lines, request-level rules decide the request itself.
-    let mut request = Target::default();
+/// Evaluates every rule on one request. The verdict borrows the scratch
+/// space, whose buffers hold what the rules did.
+pub fn evaluate<'a>(
+    program: &'a Program,
+    facts: &'a Facts,
+    scratch: &'a mut Scratch,
+) -> Verdict<'a> {
+    let mut work = std::mem::take(&mut scratch.work);
+    work.clear();
+    run_stages(&mut Eval::new(program, facts, scratch), &mut work);
+    scratch.work = work;
+    Verdict {
+        program,
+        facts,
+        w: &scratch.work,
+    }
+}
 
-    for stage in &program.stages {
-        let (first_firing, first_pending) = (firings.len(), pendings.len());
-        for &r in &stage.rules {
-            let rule = &program.rules[r as usize];
-            match rule.for_each {
-                Some(slot) => {
-                    // Conditions on the request alone are checked once, at
-                    // the first line the filter lets through: false skips the
-                    // rule for every line; true leaves each line only the rest;
-                    // unknown runs the whole condition on each line.
-                    let mut request_holds: Option<Option<bool>> = None;
-                    for (i, line) in lines.iter().enumerate() {
-                        if targets[i].decided {
-                            continue;
-                        }
-                        let filter = rule
-                            .line_filter
-                            .as_ref()
-                            .and_then(|f| f.get(rows[i]).copied());
-                        if filter == Some(false) {
-                            continue;
-                        }
-                        ev.set_local(slot, *line);
-                        let request = match (&rule.request_guard, request_holds) {
-                            (None, _) => None,
-                            (Some(_), Some(known)) => known,
-                            (Some(g), None) => {
-                                let mark = ev.list_mark();
-                                let t = truth(ev.eval(g));
-                                ev.release_lists(mark);
-                                request_holds = Some(t);
-                                t
-                            }
-                        };
-                        if request == Some(false) {
-                            break;
-                        }
-                        let guard = if request == Some(true) {
-                            Guard::Line
-                        } else if filter == Some(true) {
-                            Guard::Residual
-                        } else {
-                            Guard::Whole
-                        };
-                        run_rule(
-                            &mut ev,
-                            r,
-                            rule,
-                            Some(i),
-                            guard,
-                            &mut firings,
-                            &mut pendings,
-                        );
-                    }
+fn run_stages(ev: &mut Eval, w: &mut Work) {
+    let (program, facts) = (ev.program, ev.facts);
+    let lines = program.lines.as_ref();
+    if let Some(Value::List(id)) = lines.and_then(|l| facts.slots.get(l.fact as usize)) {
+        w.lines
+            .extend((0..ev.list_len(*id)).map(|i| ev.list_item(*id, i)));
+    }
+    // Each line's row in the code table, for the rules' line filters.
+    let table = program
+        .line_key
+        .map(|(field, t)| (field, &program.tables[t as usize]));
+    w.rows.extend(w.lines.iter().map(|l| match (table, l) {
+        (Some((field, t)), Value::Rec(off)) => match facts.records.get((off + field) as usize) {
+            Some(Value::Sym(s)) => t.row(*s).unwrap_or(t.keys.len()),
+            _ => usize::MAX,
+        },
+        _ => usize::MAX,
+    }));
+    let n = w.lines.len();
+    w.decided.resize(n + 1, false);
+
+    for (s, stage) in program.stages.iter().enumerate() {
+        let (first_firing, first_pending) = (w.firings.len(), w.pendings.len());
+        // Each rule that can fire on the request or on an undecided line, in
+        // the stage's order; a line rule on each line it can fire on.
+        let computed;
+        let candidates = match program.candidates.get(s) {
+            Some(c) => c,
+            None => {
+                computed = Candidates::new(program, stage, 0, |_, _| true);
+                &computed
+            }
+        };
+        for word in 0..candidates.request.len() {
+            w.masks.clear();
+            for i in 0..n {
+                let mask = if w.decided[i] {
+                    0
+                } else {
+                    candidates.line_word(w.rows[i], word)
+                };
+                w.masks.push(mask);
+            }
+            let mut todo = w.masks.iter().fold(candidates.request[word], |a, m| a | m);
+            while todo != 0 {
+                let bit = todo.trailing_zeros() as usize;
+                todo &= todo - 1;
+                let r = stage.rules[word * 64 + bit];
+                let rule = &program.rules[r as usize];
+                match rule.for_each {
+                    None => run_rule(ev, w, r, rule, None, Guard::Whole),
+                    Some(slot) => run_line_rule(ev, w, r, rule, slot, bit),
                 }
-                None => run_rule(
-                    &mut ev,
-                    r,
-                    rule,
-                    None,
-                    Guard::Whole,
-                    &mut firings,
-                    &mut pendings,
-                ),
             }
         }
-        let stage_firings = first_firing..firings.len();
-        let stage_pendings = first_pending..pendings.len();
-        if lines.is_empty() {
+        let stage_firings = first_firing..w.firings.len();
+        let stage_pendings = first_pending..w.pendings.len();
+        if n == 0 {
             settle_stage(
                 program,
                 stage.decides_alone,
+                n,
                 None,
-                &mut request,
-                &mut firings,
-                &pendings,
+                w,
                 stage_firings,
                 stage_pendings,
             );
         } else {
-            for (i, target) in targets.iter_mut().enumerate() {
-                settle_stage(
-                    program,
-                    stage.decides_alone,
-                    Some(i),
-                    target,
-                    &mut firings,
-                    &pendings,
-                    stage_firings.clone(),
-                    stage_pendings.clone(),
-                );
+            for i in 0..n {
+                let (f, p) = (stage_firings.clone(), stage_pendings.clone());
+                settle_stage(program, stage.decides_alone, i, Some(i), w, f, p);
             }
         }
         // Request-level annotations hold whatever the lines' fate.
-        for f in &mut firings[first_firing..] {
+        for f in &mut w.firings[first_firing..] {
             if f.line.is_none() && f.outcome.is_none() {
                 f.applied = true;
             }
         }
     }
-    Verdict {
-        program,
-        facts,
-        lines,
-        firings,
-        pendings,
-        targets,
-        request,
+}
+
+/// Runs a line rule on each line whose candidates (`w.masks`) hold `bit`.
+/// Conditions on the request alone are checked once, at the first such line:
+/// false skips the rule for every line; true leaves each line only the rest;
+/// unknown runs the whole condition on each line.
+fn run_line_rule(ev: &mut Eval, w: &mut Work, r: u32, rule: &Rule, slot: u32, bit: usize) {
+    let mut request_holds: Option<Option<bool>> = None;
+    for i in 0..w.lines.len() {
+        if w.masks[i] & (1 << bit) == 0 {
+            continue;
+        }
+        let filter = rule
+            .line_filter
+            .as_ref()
+            .and_then(|f| f.get(w.rows[i]).copied());
+        ev.set_local(slot, w.lines[i]);
+        let request = match (&rule.request_guard, request_holds) {
+            (None, _) => None,
+            (Some(_), Some(known)) => known,
+            (Some(g), None) => {
+                let mark = ev.list_mark();
+                let t = truth(ev.eval(g));
+                ev.release_lists(mark);
+                request_holds = Some(t);
+                t
+            }
+        };
+        if request == Some(false) {
+            return;
+        }
+        let guard = if request == Some(true) {
+            Guard::Line
+        } else if filter == Some(true) {
+            Guard::Residual
+        } else {
+            Guard::Whole
+        };
+        run_rule(ev, w, r, rule, Some(i), guard);
     }
 }
 
-/// Gives a line (or, with `line` `None`, the request) what the stage's rules
-/// did to it, after the restriction of a restricting outcome.
-#[allow(clippy::too_many_arguments)]
+/// Gives a target what the stage's rules did to it, after the restriction
+/// of a restricting outcome.
 fn settle_stage(
     program: &Program,
     decides_alone: bool,
+    target: usize,
     line: Option<usize>,
-    target: &mut Target,
-    firings: &mut [Firing],
-    pendings: &[Pending],
+    w: &mut Work,
     stage_firings: std::ops::Range<usize>,
     stage_pendings: std::ops::Range<usize>,
 ) {
-    if target.decided {
+    if w.decided[target] {
         return;
     }
     // A request-level rule acts on a line through its outcome; its
@@ -219,17 +311,13 @@ fn settle_stage(
     // A restricting outcome (`restrict not_required to not_supported`)
     // leaves only the rules whose outcome it allows.
     let restrict = &program.outcomes.restrict;
-    let allowed: Option<&[u32]> = stage_firings.clone().find_map(|f| {
-        let f = &firings[f];
-        if applies(f) {
-            f.outcome.and_then(|o| restrict[o as usize].as_deref())
-        } else {
-            None
-        }
-    });
+    let allowed: Option<&[u32]> = w.firings[stage_firings.clone()]
+        .iter()
+        .filter(|f| applies(f))
+        .find_map(|f| f.outcome.and_then(|o| restrict[o as usize].as_deref()));
     let mut decided = false;
     for f in stage_firings {
-        let firing = &mut firings[f];
+        let firing = &mut w.firings[f];
         if !applies(firing) {
             continue;
         }
@@ -243,45 +331,44 @@ fn settle_stage(
         }
         firing.applied = true;
         decided |= firing.outcome.is_some();
-        target.firings.push(f);
+        w.applied.push((target as u32, f as u32));
     }
     for p in stage_pendings {
-        let pending = &pendings[p];
+        let pending = &w.pendings[p];
         let mine = pending.line.is_none() || pending.line == line;
         if mine && allowed.is_none_or(|a| a.contains(&pending.outcome)) {
-            target.pendings.push(p);
+            w.pended.push((target as u32, p as u32));
         }
     }
     if decides_alone && decided {
-        target.decided = true;
+        w.decided[target] = true;
     }
 }
 
 fn run_rule(
     ev: &mut Eval,
+    w: &mut Work,
     index: u32,
     rule: &Rule,
     line: Option<usize>,
     guard: Guard,
-    firings: &mut Vec<Firing>,
-    pendings: &mut Vec<Pending>,
 ) {
     let mark = ev.list_mark();
     ev.clear_unknowns();
-    let mut unknown_facts: Vec<u32> = Vec::new();
+    w.unknown.clear();
     let guard = match (guard, &rule.line_guard, &rule.residual) {
         (Guard::Line, Some(rest), _) => rest.as_ref(),
         (Guard::Residual, _, Some(rest)) => rest.as_ref(),
         _ => rule.when.as_ref(),
     };
     let when = match guard {
-        Some(w) => {
-            let t = truth(ev.eval(w));
+        Some(g) => {
+            let t = truth(ev.eval(g));
             if t == Some(false) {
                 ev.release_lists(mark);
                 return;
             }
-            unknown_facts.extend_from_slice(ev.unknowns());
+            w.unknown.extend_from_slice(ev.unknowns());
             t
         }
         None => Some(true),
@@ -293,21 +380,18 @@ fn run_rule(
             .cond
             .as_ref()
             .map_or(Some(true), |c| truth(ev.eval(c)));
-        let guard_unknowns = ev.unknowns().to_vec();
         match and3(when, previous, guard) {
             Some(true) => {
-                let firing = fire(ev, index, branch, line);
-                firings.push(firing);
-                ev.release_lists(mark);
-                return;
+                fire(ev, w, index, branch, line);
+                break;
             }
             None => {
                 if let Some(outcome) = branch.outcome {
-                    let mut facts = unknown_facts.clone();
-                    facts.extend_from_slice(&guard_unknowns);
-                    facts.sort_unstable();
-                    facts.dedup();
-                    pendings.push(Pending {
+                    let start = w.slots.len();
+                    w.slots.extend_from_slice(&w.unknown);
+                    w.slots.extend_from_slice(ev.unknowns());
+                    let facts = sorted_run(&mut w.slots, start);
+                    w.pendings.push(Pending {
                         rule: index,
                         line,
                         outcome,
@@ -318,7 +402,7 @@ fn run_rule(
             Some(false) => {}
         }
         previous = and3(previous, guard.map(|g| !g), Some(true));
-        unknown_facts.extend(guard_unknowns);
+        w.unknown.extend_from_slice(ev.unknowns());
         if previous == Some(false) {
             break;
         }
@@ -326,11 +410,12 @@ fn run_rule(
     ev.release_lists(mark);
 }
 
-fn codes(ev: &mut Eval, node: &super::program::Node, out: &mut Vec<Sym>) {
+/// Appends the codes a node gives (one, or a list) to `out`.
+fn codes(ev: &mut Eval, node: &Node, out: &mut Vec<Sym>) {
     match ev.eval(node) {
         Value::List(id) => {
-            for v in ev.list_items(id) {
-                if let Value::Sym(s) = v {
+            for i in 0..ev.list_len(id) {
+                if let Value::Sym(s) = ev.list_item(id, i) {
                     out.push(s);
                 }
             }
@@ -340,192 +425,156 @@ fn codes(ev: &mut Eval, node: &super::program::Node, out: &mut Vec<Sym>) {
     }
 }
 
-fn message(ev: &mut Eval, parts: &[MessagePart]) -> String {
-    // The text, and room for a short value in each hole: one allocation.
-    let size = parts
-        .iter()
-        .map(|p| match p {
-            MessagePart::Text(t) => t.len(),
-            MessagePart::Hole(_) => 16,
-        })
-        .sum();
-    let mut out = String::with_capacity(size);
+/// Appends a message, its holes evaluated, to `out`.
+fn message(ev: &mut Eval, parts: &[MessagePart], out: &mut String) -> Run {
+    let start = out.len();
     for p in parts {
         match p {
             MessagePart::Text(t) => out.push_str(t),
             MessagePart::Hole(n) => {
                 let v = ev.eval(n);
-                ev.write_display(&mut out, v);
+                ev.write_display(out, v);
             }
         }
     }
-    out
+    Run::new(start, out.len())
 }
 
-fn json_value(ev: &Eval, v: Value) -> serde_json::Value {
+/// Appends a value as JSON to `out`: null for unknown and absent, a record
+/// as the text it shows.
+fn push_json(ev: &Eval, v: Value, out: &mut String) {
     match v {
-        Value::Unknown | Value::Absent => serde_json::Value::Null,
-        Value::Bool(b) => b.into(),
-        Value::Num(n) => serde_json::Number::from_f64(n)
-            .map_or(serde_json::Value::Null, serde_json::Value::Number),
-        Value::Sym(s) => ev.text(s).into(),
-        Value::List(id) => ev
-            .list_items(id)
-            .into_iter()
-            .map(|v| json_value(ev, v))
-            .collect(),
-        Value::Rec(_) => ev.show(v).into(),
+        Value::Unknown | Value::Absent => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if b { "true" } else { "false" }),
+        Value::Num(n) => match serde_json::Number::from_f64(n) {
+            Some(n) => {
+                let _ = write!(out, "{n}");
+            }
+            None => out.push_str("null"),
+        },
+        Value::Sym(s) => write_json_str(ev.text(s), |piece| out.push_str(piece)),
+        Value::List(id) => {
+            out.push('[');
+            for i in 0..ev.list_len(id) {
+                if i > 0 {
+                    out.push(',');
+                }
+                push_json(ev, ev.list_item(id, i), out);
+            }
+            out.push(']');
+        }
+        Value::Rec(_) => write_json_str(&ev.show(v), |piece| out.push_str(piece)),
     }
 }
 
-fn fire(ev: &mut Eval, index: u32, branch: &super::program::Branch, line: Option<usize>) -> Firing {
-    let mut f = Firing {
-        rule: index,
-        line,
-        outcome: branch.outcome,
-        to: Vec::new(),
-        offers: Vec::new(),
-        cautions: Vec::new(),
-        missing: Vec::new(),
-        sets: Vec::new(),
-        message: String::new(),
-        applied: false,
-    };
+fn fire(ev: &mut Eval, w: &mut Work, index: u32, branch: &Branch, line: Option<usize>) {
+    let start = w.codes.len();
     if let Some(to) = &branch.to {
-        codes(ev, to, &mut f.to);
+        codes(ev, to, &mut w.codes);
     }
+    let to = Run::new(start, w.codes.len());
+    let (offers, cautions, missing, sets) =
+        (w.codes.len(), w.cautions.len(), w.slots.len(), w.sets.len());
     for effect in &branch.effects {
         match effect {
-            Effect::Offer(n) => codes(ev, n, &mut f.offers),
+            Effect::Offer(n) => codes(ev, n, &mut w.codes),
             Effect::Caution(m) => {
-                let text = message(ev, &m.parts);
-                f.cautions.push(text);
+                let text = message(ev, &m.parts, &mut w.text);
+                w.cautions.push(text);
             }
             Effect::Missing(only_unknown, slots) => {
                 for &s in slots {
                     let unknown = ev.facts.slots.get(s as usize) == Some(&Value::Unknown);
                     if !only_unknown || unknown {
-                        f.missing.push(s);
+                        w.slots.push(s);
                     }
                 }
             }
-            Effect::Set(a, n) => {
+            Effect::Set(annotation, n) => {
                 let v = ev.eval(n);
-                let json = json_value(ev, v);
-                f.sets.push((*a, json));
+                let start = w.text.len();
+                push_json(ev, v, &mut w.text);
+                let json = Run::new(start, w.text.len());
+                // The trace shows a text as itself, anything else as JSON.
+                let shown = match v {
+                    Value::Sym(_) | Value::Rec(_) => {
+                        let start = w.text.len();
+                        ev.write_show(&mut w.text, v);
+                        Run::new(start, w.text.len())
+                    }
+                    _ => json,
+                };
+                w.sets.push(Set {
+                    annotation: *annotation,
+                    json,
+                    shown,
+                });
             }
         }
     }
-    if let Some(m) = &branch.message {
-        f.message = message(ev, &m.parts);
-    }
-    f
-}
-
-/// Distinct texts of `syms`, sorted.
-fn sorted_texts<'a>(
-    program: &'a Program,
-    facts: &'a Facts,
-    syms: impl Iterator<Item = Sym>,
-) -> Vec<&'a str> {
-    let mut out: Vec<&str> = syms.map(|s| program.sym_text(s, &facts.texts)).collect();
-    out.sort_unstable();
-    out.dedup();
-    out
-}
-
-/// The sections the rules cite, in the policy's order.
-fn cited(program: &Program, rules: impl Iterator<Item = u32>) -> Vec<&str> {
-    let mut sections: Vec<u32> = rules
-        .filter_map(|r| program.rules[r as usize].cites)
-        .collect();
-    sections.sort_unstable();
-    sections.dedup();
-    sections
-        .into_iter()
-        .map(|s| program.sections[s as usize].as_str())
-        .collect()
-}
-
-/// The outcome a target's firings give, before unknowns.
-fn base_outcome(program: &Program, target: &Target, firings: &[Firing]) -> u32 {
-    target
-        .firings
-        .iter()
-        .filter_map(|&f| firings[f].outcome)
-        .min()
-        .unwrap_or(program.outcomes.default)
-}
-
-/// A target's outcome, and the facts that made it pend.
-fn settle(
-    program: &Program,
-    target: &Target,
-    firings: &[Firing],
-    pendings: &[Pending],
-    missing: &mut Vec<u32>,
-) -> u32 {
-    let base = base_outcome(program, target, firings);
-    missing.extend(
-        target
-            .firings
-            .iter()
-            .flat_map(|&f| firings[f].missing.iter().copied()),
-    );
-    let mut pended = false;
-    for &p in &target.pendings {
-        if pendings[p].outcome < base {
-            pended = true;
-            missing.extend_from_slice(&pendings[p].facts);
-        }
-    }
-    let pending = program.outcomes.pending;
-    if pended && pending < base {
-        pending
-    } else {
-        base
-    }
+    let message = match &branch.message {
+        Some(m) => message(ev, &m.parts, &mut w.text),
+        None => Run::default(),
+    };
+    w.firings.push(Firing {
+        rule: index,
+        line,
+        outcome: branch.outcome,
+        to,
+        offers: Run::new(offers, w.codes.len()),
+        cautions: Run::new(cautions, w.cautions.len()),
+        missing: Run::new(missing, w.slots.len()),
+        sets: Run::new(sets, w.sets.len()),
+        message,
+        applied: false,
+    });
 }
 
 /// The result of evaluating a request: what every rule did, before it is
-/// turned into a [`Decision`] or written as JSON. Borrows the policy and
-/// the request.
+/// turned into a [`Decision`] or written as JSON. Borrows the policy, the
+/// request and the scratch space that holds it.
 pub struct Verdict<'a> {
     program: &'a Program,
     facts: &'a Facts,
-    lines: Vec<Value>,
-    firings: Vec<Firing>,
-    pendings: Vec<Pending>,
-    targets: Vec<Target>,
-    request: Target,
+    w: &'a Work,
 }
 
 /// What a trace entry's effect is.
+#[derive(Clone, Copy)]
 enum EffectName<'a> {
     Outcome(&'a str),
     Fixed(&'static str),
-    Set(&'a str, &'a serde_json::Value),
+    /// An annotation's name and its value as shown.
+    Set(&'a str, &'a str),
 }
 
-impl std::fmt::Display for EffectName<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            EffectName::Outcome(s) => f.write_str(s),
-            EffectName::Fixed(s) => f.write_str(s),
-            EffectName::Set(name, v) => match v.as_str() {
-                Some(s) => write!(f, "{name} = {s}"),
-                None => write!(f, "{name} = {v}"),
-            },
+impl EffectName<'_> {
+    /// The pieces of its text.
+    fn pieces(&self) -> [&str; 3] {
+        match *self {
+            EffectName::Outcome(s) => [s, "", ""],
+            EffectName::Fixed(s) => [s, "", ""],
+            EffectName::Set(name, v) => [name, " = ", v],
         }
     }
+}
+
+/// An annotation's value in the decision.
+#[derive(Clone, Copy)]
+enum AnnotationValue<'a> {
+    /// The declared default.
+    Default(&'a serde_json::Value),
+    /// Set by a rule: its JSON text.
+    Set(&'a str),
 }
 
 struct LineSummary<'a> {
     code: &'a str,
     outcome: &'a str,
-    alternatives: Vec<&'a str>,
-    redirect_to: Vec<&'a str>,
-    citations: Vec<&'a str>,
+    /// Runs of [`Summary::strs`].
+    alternatives: Run,
+    redirect_to: Run,
+    citations: Run,
 }
 
 struct TraceSummary<'a> {
@@ -536,24 +585,46 @@ struct TraceSummary<'a> {
     message: &'a str,
 }
 
-/// The decision's fields, borrowed: one computation for both outputs.
+/// The decision's fields, borrowed: one computation for both outputs. Its
+/// lists of texts are runs of one buffer, `strs`.
 struct Summary<'a> {
     id: Option<&'a str>,
     outcome: &'a str,
-    annotations: Vec<(&'a str, &'a serde_json::Value)>,
+    annotations: Vec<(&'a str, AnnotationValue<'a>)>,
+    strs: Vec<&'a str>,
     lines: Vec<LineSummary<'a>>,
-    alternatives: Vec<&'a str>,
-    redirect_to: Vec<&'a str>,
-    missing: Vec<&'a str>,
-    cautions: Vec<&'a str>,
-    citations: Vec<&'a str>,
+    alternatives: Run,
+    redirect_to: Run,
+    missing: Run,
+    cautions: Run,
+    citations: Run,
     trace: Vec<TraceSummary<'a>>,
+}
+
+impl<'a> Summary<'a> {
+    fn list(&self, run: Run) -> &[&'a str] {
+        &self.strs[run.range()]
+    }
+}
+
+/// Ends a run of `v` that starts at `start`: sorted, without repeats.
+fn sorted_run<T: Ord>(v: &mut Vec<T>, start: usize) -> Run {
+    v[start..].sort_unstable();
+    let mut kept = start;
+    for i in start..v.len() {
+        if kept == start || v[i] != v[kept - 1] {
+            v.swap(kept, i);
+            kept += 1;
+        }
+    }
+    v.truncate(kept);
+    Run::new(start, kept)
 }
 
 impl<'a> Verdict<'a> {
     fn line_code(&self, i: usize) -> &'a str {
         let shown_by = self.program.lines.as_ref().map_or(0, |l| l.shown_by);
-        match self.lines.get(i) {
+        match self.w.lines.get(i) {
             Some(Value::Rec(off)) => match self.facts.records.get((off + shown_by) as usize) {
                 Some(Value::Sym(s)) => self.program.sym_text(*s, &self.facts.texts),
                 _ => "",
@@ -562,89 +633,164 @@ impl<'a> Verdict<'a> {
         }
     }
 
-    fn summary(&self) -> Summary<'_> {
-        let (program, facts, firings, pendings) =
-            (self.program, self.facts, &self.firings, &self.pendings);
-        let mut missing: Vec<u32> = Vec::new();
+    fn text(&self, run: Run) -> &'a str {
+        self.w.text.get(run.range()).unwrap_or("")
+    }
+
+    fn sym(&self, s: Sym) -> &'a str {
+        self.program.sym_text(s, &self.facts.texts)
+    }
+
+    /// The firings a target took.
+    fn firings_of(&self, target: usize) -> impl Iterator<Item = &'a Firing> + use<'a> {
+        let w = self.w;
+        w.applied
+            .iter()
+            .filter(move |(t, _)| *t as usize == target)
+            .map(move |&(_, f)| &w.firings[f as usize])
+    }
+
+    /// The pendings a target took.
+    fn pendings_of(&self, target: usize) -> impl Iterator<Item = &'a Pending> + use<'a> {
+        let w = self.w;
+        w.pended
+            .iter()
+            .filter(move |(t, _)| *t as usize == target)
+            .map(move |&(_, p)| &w.pendings[p as usize])
+    }
+
+    /// Appends the distinct texts of the codes a target's firings give
+    /// (their `run`), sorted.
+    fn sorted_codes(&self, target: usize, run: fn(&Firing) -> Run, strs: &mut Vec<&'a str>) -> Run {
+        let start = strs.len();
+        for f in self.firings_of(target) {
+            strs.extend(self.w.codes[run(f).range()].iter().map(|&s| self.sym(s)));
+        }
+        sorted_run(strs, start)
+    }
+
+    /// Appends the sections the rules cite, in the policy's order.
+    fn cited(
+        &self,
+        rules: impl Iterator<Item = u32>,
+        sections: &mut Vec<u32>,
+        strs: &mut Vec<&'a str>,
+    ) -> Run {
+        let program = self.program;
+        sections.clear();
+        sections.extend(rules.filter_map(|r| program.rules[r as usize].cites));
+        sorted_run(sections, 0);
+        let start = strs.len();
+        strs.extend(
+            sections
+                .iter()
+                .map(|&s| program.sections[s as usize].as_str()),
+        );
+        Run::new(start, strs.len())
+    }
+
+    /// The outcome a target's firings give, before unknowns.
+    fn base_outcome(&self, target: usize) -> u32 {
+        self.firings_of(target)
+            .filter_map(|f| f.outcome)
+            .min()
+            .unwrap_or(self.program.outcomes.default)
+    }
+
+    /// A target's outcome; the facts that made it pend go to `missing`.
+    fn settle(&self, target: usize, missing: &mut Vec<u32>) -> u32 {
+        let w = self.w;
+        let base = self.base_outcome(target);
+        for f in self.firings_of(target) {
+            missing.extend_from_slice(&w.slots[f.missing.range()]);
+        }
+        let mut pended = false;
+        for p in self.pendings_of(target) {
+            if p.outcome < base {
+                pended = true;
+                missing.extend_from_slice(&w.slots[p.facts.range()]);
+            }
+        }
+        let pending = self.program.outcomes.pending;
+        if pended && pending < base {
+            pending
+        } else {
+            base
+        }
+    }
+
+    fn summary(&self) -> Summary<'a> {
+        let (program, w) = (self.program, self.w);
+        let n = w.lines.len();
+        let mut strs: Vec<&str> = Vec::with_capacity(64);
+        let mut slots: Vec<u32> = Vec::new();
+        let mut sections: Vec<u32> = Vec::new();
         let mut best: Option<u32> = None;
-        let mut lines = Vec::with_capacity(self.targets.len());
-        for (i, target) in self.targets.iter().enumerate() {
-            let outcome = settle(program, target, firings, pendings, &mut missing);
+        let mut lines = Vec::with_capacity(n);
+        for t in 0..n {
+            let outcome = self.settle(t, &mut slots);
             best = Some(best.map_or(outcome, |b| b.min(outcome)));
-            let mine = || target.firings.iter().map(|&f| &firings[f]);
             lines.push(LineSummary {
-                code: self.line_code(i),
+                code: self.line_code(t),
                 outcome: program.outcome_name(outcome),
-                alternatives: sorted_texts(
-                    program,
-                    facts,
-                    mine().flat_map(|f| f.offers.iter().copied()),
-                ),
-                redirect_to: sorted_texts(
-                    program,
-                    facts,
-                    mine().flat_map(|f| f.to.iter().copied()),
-                ),
-                citations: cited(program, mine().map(|f| f.rule)),
+                alternatives: self.sorted_codes(t, |f| f.offers, &mut strs),
+                redirect_to: self.sorted_codes(t, |f| f.to, &mut strs),
+                citations: self.cited(self.firings_of(t).map(|f| f.rule), &mut sections, &mut strs),
             });
         }
-        if self.targets.is_empty() {
-            best = Some(settle(
-                program,
-                &self.request,
-                firings,
-                pendings,
-                &mut missing,
-            ));
+        if n == 0 {
+            best = Some(self.settle(n, &mut slots));
         }
-        let mut missing: Vec<&str> = missing
-            .into_iter()
-            .map(|s| program.facts[s as usize].path.as_str())
-            .collect();
-        missing.sort_unstable();
-        missing.dedup();
-        let mut alternatives: Vec<&str> = lines
-            .iter()
-            .flat_map(|l| l.alternatives.iter().copied())
-            .collect();
-        let mut redirect_to: Vec<&str> = lines
-            .iter()
-            .flat_map(|l| l.redirect_to.iter().copied())
-            .collect();
-        for &f in &self.request.firings {
-            let text = |s: &Sym| program.sym_text(*s, &facts.texts);
-            alternatives.extend(firings[f].offers.iter().map(text));
-            redirect_to.extend(firings[f].to.iter().map(text));
-        }
-        for list in [&mut alternatives, &mut redirect_to] {
-            list.sort_unstable();
-            list.dedup();
-        }
+        let start = strs.len();
+        strs.extend(
+            slots
+                .iter()
+                .map(|&s| program.facts[s as usize].path.as_str()),
+        );
+        let missing = sorted_run(&mut strs, start);
+        // The lines' codes, and without lines the request's own.
+        let mut union = |run: fn(&LineSummary) -> Run, codes: fn(&Firing) -> Run| {
+            let start = strs.len();
+            for l in &lines {
+                strs.extend_from_within(run(l).range());
+            }
+            for f in self.firings_of(n) {
+                strs.extend(w.codes[codes(f).range()].iter().map(|&s| self.sym(s)));
+            }
+            sorted_run(&mut strs, start)
+        };
+        let alternatives = union(|l| l.alternatives, |f| f.offers);
+        let redirect_to = union(|l| l.redirect_to, |f| f.to);
 
-        let mut annotations: Vec<(&str, &serde_json::Value)> = program
+        let mut annotations: Vec<(&str, AnnotationValue)> = program
             .annotations
             .iter()
-            .map(|a| (a.name.as_str(), &a.default_json))
+            .map(|a| (a.name.as_str(), AnnotationValue::Default(&a.default_json)))
             .collect();
-        let mut cautions: Vec<&str> = Vec::new();
-        let mut trace = Vec::new();
-        for f in firings.iter().filter(|f| f.applied) {
-            for (a, v) in &f.sets {
-                if let Some(slot) = annotations.get_mut(*a as usize) {
-                    slot.1 = v;
+        let cautions_start = strs.len();
+        let mut trace = Vec::with_capacity(w.firings.len());
+        for f in w.firings.iter().filter(|f| f.applied) {
+            let sets = &w.sets[f.sets.range()];
+            for set in sets {
+                if let Some(slot) = annotations.get_mut(set.annotation as usize) {
+                    slot.1 = AnnotationValue::Set(self.text(set.json));
                 }
             }
-            for c in &f.cautions {
-                if !cautions.contains(&c.as_str()) {
-                    cautions.push(c);
+            for &c in &w.cautions[f.cautions.range()] {
+                let c = self.text(c);
+                if !strs[cautions_start..].contains(&c) {
+                    strs.push(c);
                 }
             }
             let rule = &program.rules[f.rule as usize];
-            let effect = match (f.outcome, f.sets.first()) {
+            let effect = match (f.outcome, sets.first()) {
                 (Some(o), _) => EffectName::Outcome(program.outcome_name(o)),
                 (None, _) if !f.cautions.is_empty() => EffectName::Fixed("caution"),
                 (None, _) if !f.offers.is_empty() => EffectName::Fixed("offer"),
-                (None, Some((a, v))) => EffectName::Set(&program.annotations[*a as usize].name, v),
+                (None, Some(set)) => EffectName::Set(
+                    &program.annotations[set.annotation as usize].name,
+                    self.text(set.shown),
+                ),
                 (None, None) => EffectName::Fixed("note"),
             };
             trace.push(TraceSummary {
@@ -652,23 +798,23 @@ impl<'a> Verdict<'a> {
                 line: f.line,
                 effect,
                 citation: rule.cites.map(|c| program.sections[c as usize].as_str()),
-                message: &f.message,
+                message: self.text(f.message),
             });
         }
+        let cautions = Run::new(cautions_start, strs.len());
         let id = program
             .id_fact
-            .and_then(|slot| match facts.slots.get(slot as usize) {
-                Some(Value::Sym(s)) => Some(program.sym_text(*s, &facts.texts)),
+            .and_then(|slot| match self.facts.slots.get(slot as usize) {
+                Some(Value::Sym(s)) => Some(self.sym(*s)),
                 _ => None,
             });
-        let citations = cited(
-            program,
-            firings.iter().filter(|f| f.applied).map(|f| f.rule),
-        );
+        let applied = w.firings.iter().filter(|f| f.applied).map(|f| f.rule);
+        let citations = self.cited(applied, &mut sections, &mut strs);
         Summary {
             id,
             outcome: program.outcome_name(best.unwrap_or(program.outcomes.default)),
             annotations,
+            strs,
             lines,
             alternatives,
             redirect_to,
@@ -682,26 +828,23 @@ impl<'a> Verdict<'a> {
     /// The rules that could not decide for want of a fact, and pended.
     fn pending_notes(&self) -> Vec<PendingNote> {
         let program = self.program;
+        let n = self.w.lines.len();
+        let targets = if n == 0 { 0..1 } else { 0..n };
         let mut notes = Vec::new();
-        let targets = self.targets.iter().enumerate().map(|(i, t)| (Some(i), t));
-        let request = (self.targets.is_empty()).then_some((None, &self.request));
-        for (line, target) in targets.chain(request) {
-            let base = base_outcome(program, target, &self.firings);
-            for &p in &target.pendings {
-                let p = &self.pendings[p];
-                if p.outcome < base {
-                    notes.push(PendingNote {
-                        rule: program.rules[p.rule as usize].label.clone(),
-                        line: line.map(|i| self.line_code(i).to_string()),
-                        would_be: program.outcome_name(p.outcome).to_string(),
-                        facts: p
-                            .facts
-                            .iter()
-                            .map(|&s| program.facts[s as usize].path.clone())
-                            .collect(),
-                        line_index: line,
-                    });
-                }
+        for t in targets {
+            let base = self.base_outcome(t);
+            let line = (t < n).then_some(t);
+            for p in self.pendings_of(t).filter(|p| p.outcome < base) {
+                notes.push(PendingNote {
+                    rule: program.rules[p.rule as usize].label.clone(),
+                    line: line.map(|i| self.line_code(i).to_string()),
+                    would_be: program.outcome_name(p.outcome).to_string(),
+                    facts: self.w.slots[p.facts.range()]
+                        .iter()
+                        .map(|&s| program.facts[s as usize].path.clone())
+                        .collect(),
+                    line_index: line,
+                });
             }
         }
         notes
@@ -709,20 +852,33 @@ impl<'a> Verdict<'a> {
 
     /// How many lines the request has.
     pub fn lines_len(&self) -> usize {
-        self.lines.len()
+        self.w.lines.len()
     }
 
     /// The decision, owned.
     pub fn decision(&self) -> Decision {
         let s = self.summary();
-        let owned = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<String>>();
+        let owned = |run: Run| {
+            s.list(run)
+                .iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+        };
         Decision {
             id: s.id.map(str::to_string),
             outcome: s.outcome.to_string(),
             annotations: s
                 .annotations
                 .iter()
-                .map(|(n, v)| (n.to_string(), (*v).clone()))
+                .map(|(n, v)| {
+                    let value = match v {
+                        AnnotationValue::Default(v) => (*v).clone(),
+                        AnnotationValue::Set(json) => {
+                            serde_json::from_str(json).unwrap_or(serde_json::Value::Null)
+                        }
+                    };
+                    (n.to_string(), value)
+                })
                 .collect(),
             lines: s
                 .lines
@@ -730,23 +886,23 @@ impl<'a> Verdict<'a> {
                 .map(|l| LineDecision {
                     code: l.code.to_string(),
                     outcome: l.outcome.to_string(),
-                    alternatives: owned(&l.alternatives),
-                    redirect_to: owned(&l.redirect_to),
-                    citations: owned(&l.citations),
+                    alternatives: owned(l.alternatives),
+                    redirect_to: owned(l.redirect_to),
+                    citations: owned(l.citations),
                 })
                 .collect(),
-            alternatives: owned(&s.alternatives),
-            redirect_to: owned(&s.redirect_to),
-            missing: owned(&s.missing),
-            cautions: owned(&s.cautions),
-            citations: owned(&s.citations),
+            alternatives: owned(s.alternatives),
+            redirect_to: owned(s.redirect_to),
+            missing: owned(s.missing),
+            cautions: owned(s.cautions),
+            citations: owned(s.citations),
             trace: s
                 .trace
                 .iter()
                 .map(|t| TraceEntry {
                     rule: t.rule.to_string(),
                     line: t.line.map(|i| self.line_code(i).to_string()),
-                    effect: t.effect.to_string(),
+                    effect: t.effect.pieces().concat(),
                     citation: t.citation.map(str::to_string),
                     message: t.message.to_string(),
                     line_index: t.line,
@@ -759,103 +915,102 @@ impl<'a> Verdict<'a> {
     /// Appends the decision's JSON (the same bytes as
     /// [`Decision::to_json`]) to `out`, without building a [`Decision`].
     pub fn write_json(&self, out: &mut Vec<u8>) {
-        let summary = self.summary();
-        let json = SummaryJson {
-            verdict: self,
-            s: &summary,
-        };
-        if serde_json::to_writer(&mut *out, &json).is_err() {
-            out.extend_from_slice(
-                b"{\"error\":{\"message\":\"the decision could not be written\"}}",
-            );
-        }
-    }
-}
-
-struct SummaryJson<'v, 'a> {
-    verdict: &'v Verdict<'a>,
-    s: &'v Summary<'v>,
-}
-
-impl serde::Serialize for SummaryJson<'_, '_> {
-    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let s = self.s;
-        let mut m = ser.serialize_map(Some(10 + s.annotations.len()))?;
-        m.serialize_entry("id", &s.id)?;
-        m.serialize_entry("outcome", s.outcome)?;
+        let s = self.summary();
+        let mut json = JsonWriter(out);
+        json.raw("{\"id\":");
+        json.opt_str(s.id);
+        json.raw(",\"outcome\":");
+        json.str(s.outcome);
         for (name, value) in &s.annotations {
-            m.serialize_entry(name, value)?;
-        }
-        m.serialize_entry("lines", &Lines(&s.lines))?;
-        m.serialize_entry("alternatives", &s.alternatives)?;
-        m.serialize_entry("redirect_to", &s.redirect_to)?;
-        m.serialize_entry("missing", &s.missing)?;
-        m.serialize_entry("cautions", &s.cautions)?;
-        m.serialize_entry("citations", &s.citations)?;
-        m.serialize_entry("trace", &Trace(self.verdict, &s.trace))?;
-        m.end()
-    }
-}
-
-struct Lines<'v, 'a>(&'v [LineSummary<'a>]);
-
-impl serde::Serialize for Lines<'_, '_> {
-    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{SerializeMap, SerializeSeq};
-        let mut seq = ser.serialize_seq(Some(self.0.len()))?;
-        for l in self.0 {
-            struct One<'v, 'a>(&'v LineSummary<'a>);
-            impl serde::Serialize for One<'_, '_> {
-                fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-                    let l = self.0;
-                    let mut m = ser.serialize_map(Some(5))?;
-                    m.serialize_entry("code", l.code)?;
-                    m.serialize_entry("outcome", l.outcome)?;
-                    m.serialize_entry("alternatives", &l.alternatives)?;
-                    m.serialize_entry("redirect_to", &l.redirect_to)?;
-                    m.serialize_entry("citations", &l.citations)?;
-                    m.end()
-                }
+            json.raw(",");
+            json.str(name);
+            json.raw(":");
+            match value {
+                AnnotationValue::Default(v) => json.raw(&v.to_string()),
+                AnnotationValue::Set(text) => json.raw(text),
             }
-            seq.serialize_element(&One(l))?;
         }
-        seq.end()
+        json.raw(",\"lines\":[");
+        for (i, l) in s.lines.iter().enumerate() {
+            json.raw(if i == 0 { "{\"code\":" } else { ",{\"code\":" });
+            json.str(l.code);
+            json.raw(",\"outcome\":");
+            json.str(l.outcome);
+            json.raw(",\"alternatives\":");
+            json.strs(s.list(l.alternatives));
+            json.raw(",\"redirect_to\":");
+            json.strs(s.list(l.redirect_to));
+            json.raw(",\"citations\":");
+            json.strs(s.list(l.citations));
+            json.raw("}");
+        }
+        json.raw("],\"alternatives\":");
+        json.strs(s.list(s.alternatives));
+        json.raw(",\"redirect_to\":");
+        json.strs(s.list(s.redirect_to));
+        json.raw(",\"missing\":");
+        json.strs(s.list(s.missing));
+        json.raw(",\"cautions\":");
+        json.strs(s.list(s.cautions));
+        json.raw(",\"citations\":");
+        json.strs(s.list(s.citations));
+        json.raw(",\"trace\":[");
+        for (i, t) in s.trace.iter().enumerate() {
+            json.raw(if i == 0 { "{\"rule\":" } else { ",{\"rule\":" });
+            json.str(t.rule);
+            json.raw(",\"line\":");
+            json.opt_str(t.line.map(|i| self.line_code(i)));
+            json.raw(",\"effect\":");
+            json.pieces(&t.effect.pieces());
+            json.raw(",\"citation\":");
+            json.opt_str(t.citation);
+            json.raw(",\"message\":");
+            json.str(t.message);
+            json.raw("}");
+        }
+        json.raw("]}");
     }
 }
 
-struct Trace<'v, 'a>(&'v Verdict<'a>, &'v [TraceSummary<'v>]);
+/// Writes JSON by hand, as `serde_json` would write the same values.
+struct JsonWriter<'o>(&'o mut Vec<u8>);
 
-impl serde::Serialize for Trace<'_, '_> {
-    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{SerializeMap, SerializeSeq};
-        let mut seq = ser.serialize_seq(Some(self.1.len()))?;
-        for t in self.1 {
-            struct One<'v, 'a>(&'v Verdict<'a>, &'v TraceSummary<'v>);
-            impl serde::Serialize for One<'_, '_> {
-                fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-                    let t = self.1;
-                    let mut m = ser.serialize_map(Some(5))?;
-                    m.serialize_entry("rule", t.rule)?;
-                    m.serialize_entry("line", &t.line.map(|i| self.0.line_code(i)))?;
-                    m.serialize_entry("effect", &Displayed(&t.effect))?;
-                    m.serialize_entry("citation", &t.citation)?;
-                    m.serialize_entry("message", t.message)?;
-                    m.end()
-                }
+impl JsonWriter<'_> {
+    fn raw(&mut self, s: &str) {
+        self.0.extend_from_slice(s.as_bytes());
+    }
+
+    fn str(&mut self, s: &str) {
+        self.pieces(&[s]);
+    }
+
+    /// One string made of pieces.
+    fn pieces(&mut self, pieces: &[&str]) {
+        let out = &mut *self.0;
+        out.reserve(pieces.iter().map(|p| p.len()).sum::<usize>() + 2);
+        out.push(b'"');
+        for piece in pieces {
+            write_json_str_contents(piece, |p| out.extend_from_slice(p.as_bytes()));
+        }
+        out.push(b'"');
+    }
+
+    fn opt_str(&mut self, s: Option<&str>) {
+        match s {
+            Some(s) => self.str(s),
+            None => self.raw("null"),
+        }
+    }
+
+    fn strs(&mut self, list: &[&str]) {
+        self.0.push(b'[');
+        for (i, s) in list.iter().enumerate() {
+            if i > 0 {
+                self.0.push(b',');
             }
-            seq.serialize_element(&One(self.0, t))?;
+            self.str(s);
         }
-        seq.end()
-    }
-}
-
-/// Serializes a `Display` value as a string, without an intermediate `String`.
-struct Displayed<'a, T>(&'a T);
-
-impl<T: std::fmt::Display> serde::Serialize for Displayed<'_, T> {
-    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        ser.collect_str(self.0)
+        self.0.push(b']');
     }
 }
 

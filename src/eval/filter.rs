@@ -6,7 +6,7 @@
 //! Exact, not a heuristic: a filtered part is a conjunct of the condition,
 //! and a false conjunct makes the condition false whatever else is unknown.
 
-use super::program::{Node, NodeKind, Program, Type, Value};
+use super::program::{Candidates, Node, NodeKind, Program, Type, Value};
 use super::{Eval, Facts, Scratch};
 
 /// The record field of the decision's lines that keys the code table, and
@@ -166,9 +166,35 @@ fn conjoin(parts: Vec<Node>, span: crate::syntax::span::Span) -> Option<Node> {
     })
 }
 
+/// Computes every line rule's filter, then each stage's candidates per row.
+pub fn compute(program: &mut Program) {
+    line_filters(program);
+    candidates(program);
+}
+
+/// For each stage and row, the line rules whose filter lets the row
+/// through: a line is run through those alone.
+fn candidates(program: &mut Program) {
+    let rows = program
+        .line_key
+        .map_or(0, |(_, t)| program.tables[t as usize].keys.len() + 1);
+    let candidates = program
+        .stages
+        .iter()
+        .map(|stage| {
+            Candidates::new(program, stage, rows, |rule, row| {
+                rule.line_filter
+                    .as_ref()
+                    .is_none_or(|f| f.get(row) != Some(&false))
+            })
+        })
+        .collect();
+    program.candidates = candidates;
+}
+
 /// Computes every line rule's filter. Row `rows.len()` stands for a code
 /// outside the table.
-pub fn compute(program: &mut Program) {
+fn line_filters(program: &mut Program) {
     let Some((field, table)) = keyed_field(program) else {
         return;
     };

@@ -47,6 +47,8 @@ pub struct Scratch {
     building: Vec<Value>,
     /// Values of definitions without parameters, for this request.
     defined: Vec<Option<Value>>,
+    /// What the rules did to the last request: its [`Verdict`]'s buffers.
+    work: decide::Work,
 }
 
 impl Scratch {
@@ -203,16 +205,13 @@ impl<'a> Eval<'a> {
 
     /// Evaluates a node. Facts read as unknown are recorded while the
     /// result stays unknown, and forgotten when it does not.
+    ///
+    /// Most operations are unknown whenever an operand is, so a known result
+    /// means that no operand recorded anything. Only the operations that can
+    /// turn an unknown operand into a known result (`and`, `or`, the tests
+    /// for knowledge, quantifiers, calls) forget what their operands
+    /// recorded; the rest leave the record alone.
     pub fn eval(&mut self, n: &program::Node) -> Value {
-        let mark = self.scratch.unknowns.len();
-        let v = self.eval_inner(n);
-        if !matches!(v, Value::Unknown) {
-            self.scratch.unknowns.truncate(mark);
-        }
-        v
-    }
-
-    fn eval_inner(&mut self, n: &program::Node) -> Value {
         match &n.kind {
             NodeKind::Const(v) => *v,
             NodeKind::Fact(slot) => {
@@ -227,12 +226,7 @@ impl<'a> Eval<'a> {
                 }
                 v
             }
-            NodeKind::Local(slot) => self
-                .scratch
-                .locals
-                .get(*slot as usize)
-                .copied()
-                .unwrap_or(Value::Unknown),
+            NodeKind::Local(slot) => self.local(*slot),
             NodeKind::Let(id) => match self.program.lets.get(*id as usize) {
                 Some(body) => self.eval(body),
                 None => Value::Unknown,
@@ -259,30 +253,26 @@ impl<'a> Eval<'a> {
                 _ => Value::Absent,
             },
             NodeKind::Not(x) => kleene(truth(self.eval(x)).map(|b| !b)),
-            NodeKind::Neg(x) => match self.eval(x) {
-                Value::Num(v) => Value::Num(-v),
-                other => other,
-            },
             NodeKind::And(a, b) => {
+                let mark = self.scratch.unknowns.len();
                 let l = truth(self.eval(a));
                 if l == Some(false) {
                     return Value::Bool(false);
                 }
-                let r = truth(self.eval(b));
-                match (l, r) {
-                    (_, Some(false)) => Value::Bool(false),
+                match (l, truth(self.eval(b))) {
+                    (_, Some(false)) => self.forget(mark, Value::Bool(false)),
                     (Some(true), Some(true)) => Value::Bool(true),
                     _ => Value::Unknown,
                 }
             }
             NodeKind::Or(a, b) => {
+                let mark = self.scratch.unknowns.len();
                 let l = truth(self.eval(a));
                 if l == Some(true) {
                     return Value::Bool(true);
                 }
-                let r = truth(self.eval(b));
-                match (l, r) {
-                    (_, Some(true)) => Value::Bool(true),
+                match (l, truth(self.eval(b))) {
+                    (_, Some(true)) => self.forget(mark, Value::Bool(true)),
                     (Some(false), Some(false)) => Value::Bool(false),
                     _ => Value::Unknown,
                 }
@@ -300,6 +290,64 @@ impl<'a> Eval<'a> {
                     _ => Value::Bool(false),
                 }
             }
+            NodeKind::Test(test, x) => self.test(*test, x),
+            NodeKind::Call(id, args) => self.call(*id, args),
+            _ => self.eval_rare(n),
+        }
+    }
+
+    /// Forgets the unknown facts recorded since `mark`: the result `v` is
+    /// known.
+    fn forget(&mut self, mark: usize, v: Value) -> Value {
+        self.scratch.unknowns.truncate(mark);
+        v
+    }
+
+    fn local(&self, slot: u32) -> Value {
+        self.scratch
+            .locals
+            .get(slot as usize)
+            .copied()
+            .unwrap_or(Value::Unknown)
+    }
+
+    #[inline(never)]
+    fn test(&mut self, test: TestOp, x: &program::Node) -> Value {
+        let mark = self.scratch.unknowns.len();
+        let v = self.eval(x);
+        match test {
+            TestOp::IsKnown => self.forget(mark, Value::Bool(v != Value::Unknown)),
+            TestOp::IsNotKnown => self.forget(mark, Value::Bool(v == Value::Unknown)),
+            TestOp::IfKnown => self.forget(mark, Value::Bool(truth(v) == Some(true))),
+            TestOp::IsPresent => match v {
+                Value::Unknown => Value::Unknown,
+                Value::Absent => Value::Bool(false),
+                _ => Value::Bool(true),
+            },
+            TestOp::IsAbsent => match v {
+                Value::Unknown => Value::Unknown,
+                Value::Absent => Value::Bool(true),
+                _ => Value::Bool(false),
+            },
+            TestOp::IsEmpty | TestOp::IsNotEmpty => match v {
+                Value::Unknown => Value::Unknown,
+                Value::List(id) => {
+                    Value::Bool((self.list_len(id) == 0) == (test == TestOp::IsEmpty))
+                }
+                _ => Value::Bool(test == TestOp::IsEmpty),
+            },
+        }
+    }
+
+    /// The operations met less often, kept out of [`Eval::eval`] so that
+    /// its frame stays small.
+    #[inline(never)]
+    fn eval_rare(&mut self, n: &program::Node) -> Value {
+        match &n.kind {
+            NodeKind::Neg(x) => match self.eval(x) {
+                Value::Num(v) => Value::Num(-v),
+                other => other,
+            },
             NodeKind::Set(op, a, b) => {
                 let (l, r) = (self.eval(a), self.eval(b));
                 match (self.list_of(l), self.list_of(r)) {
@@ -326,31 +374,6 @@ impl<'a> Eval<'a> {
                 (Value::Unknown, _) | (_, Value::Unknown) => Value::Unknown,
                 _ => Value::Absent,
             },
-            NodeKind::Test(test, x) => {
-                let v = self.eval(x);
-                match test {
-                    TestOp::IsKnown => Value::Bool(v != Value::Unknown),
-                    TestOp::IsNotKnown => Value::Bool(v == Value::Unknown),
-                    TestOp::IsPresent => match v {
-                        Value::Unknown => Value::Unknown,
-                        Value::Absent => Value::Bool(false),
-                        _ => Value::Bool(true),
-                    },
-                    TestOp::IsAbsent => match v {
-                        Value::Unknown => Value::Unknown,
-                        Value::Absent => Value::Bool(true),
-                        _ => Value::Bool(false),
-                    },
-                    TestOp::IsEmpty | TestOp::IsNotEmpty => match v {
-                        Value::Unknown => Value::Unknown,
-                        Value::List(id) => {
-                            Value::Bool((self.list_len(id) == 0) == (*test == TestOp::IsEmpty))
-                        }
-                        _ => Value::Bool(*test == TestOp::IsEmpty),
-                    },
-                    TestOp::IfKnown => Value::Bool(truth(v) == Some(true)),
-                }
-            }
             NodeKind::List(items) => {
                 let mut values = Vec::with_capacity(items.len());
                 for item in items {
@@ -414,6 +437,7 @@ impl<'a> Eval<'a> {
                 cond,
                 skip,
             } => {
+                let mark = self.scratch.unknowns.len();
                 let listed = self.eval(list);
                 let Some((id, len)) = self.list_of(listed) else {
                     return Value::Unknown;
@@ -442,13 +466,13 @@ impl<'a> Eval<'a> {
                         }
                         Some(false) => {
                             if *kind == Quantifier::All {
-                                return Value::Bool(false);
+                                return self.forget(mark, Value::Bool(false));
                             }
                         }
                         None => unknown = true,
                     }
                 }
-                match kind {
+                let v = match kind {
                     Quantifier::Any if yes > 0 => Value::Bool(true),
                     Quantifier::No if yes > 0 => Value::Bool(false),
                     Quantifier::All if yes == total => Value::Bool(true),
@@ -457,6 +481,11 @@ impl<'a> Eval<'a> {
                     Quantifier::No => Value::Bool(true),
                     Quantifier::All => Value::Bool(yes == total),
                     Quantifier::Count => Value::Num(yes as f64),
+                };
+                if v == Value::Unknown {
+                    v
+                } else {
+                    self.forget(mark, v)
                 }
             }
             NodeKind::Query { table, tests } => {
@@ -524,7 +553,7 @@ impl<'a> Eval<'a> {
                 }
                 Value::Absent
             }
-            NodeKind::Call(id, args) => self.call(*id, args),
+            _ => Value::Unknown,
         }
     }
 
@@ -549,6 +578,7 @@ impl<'a> Eval<'a> {
             }
             return v;
         }
+        let mark = self.scratch.unknowns.len();
         let mut values = [Value::Unknown; 8];
         let many: Vec<Value>;
         let bound: &[Value] = if args.len() <= values.len() {
@@ -563,7 +593,13 @@ impl<'a> Eval<'a> {
         for (slot, v) in def.params.iter().zip(bound) {
             self.set_local(*slot, *v);
         }
-        self.eval(&def.body)
+        // An argument the body does not need may have been unknown.
+        let v = self.eval(&def.body);
+        if v == Value::Unknown {
+            v
+        } else {
+            self.forget(mark, v)
+        }
     }
 
     /// A list value's id and length (`Absent` is empty, `Unknown` is `None`).

@@ -600,9 +600,64 @@ pub struct Program {
     pub examples: Vec<Example>,
     /// The line field that keys the code table, and the table (for filters).
     pub line_key: Option<(u32, u32)>,
+    /// Per stage, the rules that can fire where (see `eval::filter`).
+    pub candidates: Vec<Candidates>,
     /// Global names (constants, sets, definitions, tables) some expression
     /// refers to.
     pub used: std::collections::BTreeSet<String>,
+}
+
+/// A stage's rules that can fire, as bit sets of their positions in the
+/// stage (bit `p % 64` of word `p / 64`).
+#[derive(Clone, Debug, Default)]
+pub struct Candidates {
+    /// The rules for the request as a whole.
+    pub request: Vec<u64>,
+    /// Per row of the code table (then a code outside it, then a line whose
+    /// row is not known): the line rules that can fire on such a line.
+    pub rows: Vec<Vec<u64>>,
+}
+
+impl Candidates {
+    /// The candidates of a stage of `program`, with `rows` rows (table rows
+    /// and a code outside the table) of which `can_fire(rule, row)` says
+    /// whether a line rule can fire on a line of that row.
+    pub fn new(
+        program: &Program,
+        stage: &Stage,
+        rows: usize,
+        can_fire: impl Fn(&Rule, usize) -> bool,
+    ) -> Candidates {
+        let words = stage.rules.len().div_ceil(64);
+        let set = |keep: &dyn Fn(&Rule) -> bool| {
+            let mut bits = vec![0u64; words];
+            for (pos, &r) in stage.rules.iter().enumerate() {
+                if program.rules.get(r as usize).is_some_and(keep) {
+                    bits[pos / 64] |= 1 << (pos % 64);
+                }
+            }
+            bits
+        };
+        let mut per_row: Vec<Vec<u64>> = (0..rows)
+            .map(|row| set(&|rule: &Rule| rule.for_each.is_some() && can_fire(rule, row)))
+            .collect();
+        per_row.push(set(&|rule: &Rule| rule.for_each.is_some()));
+        Candidates {
+            request: set(&|rule: &Rule| rule.for_each.is_none()),
+            rows: per_row,
+        }
+    }
+
+    /// The line rules that can fire on a line of `row` (any number past the
+    /// rows: not known), word `word`.
+    pub fn line_word(&self, row: usize, word: usize) -> u64 {
+        let last = self.rows.len().saturating_sub(1);
+        self.rows
+            .get(row.min(last))
+            .and_then(|bits| bits.get(word))
+            .copied()
+            .unwrap_or(0)
+    }
 }
 
 /// An inline example of the policy.
