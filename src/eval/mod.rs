@@ -214,34 +214,17 @@ impl<'a> Eval<'a> {
     pub fn eval(&mut self, n: &program::Node) -> Value {
         match &n.kind {
             NodeKind::Const(v) => *v,
-            NodeKind::Fact(slot) => {
-                let v = self
-                    .facts
-                    .slots
-                    .get(*slot as usize)
-                    .copied()
-                    .unwrap_or(Value::Unknown);
-                if v == Value::Unknown {
-                    self.scratch.unknowns.push(*slot);
-                }
-                v
-            }
+            NodeKind::Fact(slot) => self.fact(*slot),
             NodeKind::Local(slot) => self.local(*slot),
             NodeKind::Let(id) => match self.program.lets.get(*id as usize) {
                 Some(body) => self.eval(body),
                 None => Value::Unknown,
             },
-            NodeKind::Field(rec, i) => match self.eval(rec) {
-                Value::Rec(off) => self
-                    .facts
-                    .records
-                    .get((off + i) as usize)
-                    .copied()
-                    .unwrap_or(Value::Absent),
-                Value::Unknown => Value::Unknown,
-                _ => Value::Absent,
-            },
-            NodeKind::Column { key, table, column } => match self.eval(key) {
+            NodeKind::Field(rec, i) => {
+                let rec = self.operand(rec);
+                self.field(rec, *i)
+            }
+            NodeKind::Column { key, table, column } => match self.operand(key) {
                 Value::Sym(s) => {
                     let t = &self.program.tables[*table as usize];
                     match t.row(s) {
@@ -252,14 +235,14 @@ impl<'a> Eval<'a> {
                 Value::Unknown => Value::Unknown,
                 _ => Value::Absent,
             },
-            NodeKind::Not(x) => kleene(truth(self.eval(x)).map(|b| !b)),
+            NodeKind::Not(x) => kleene(truth(self.operand(x)).map(|b| !b)),
             NodeKind::And(a, b) => {
                 let mark = self.scratch.unknowns.len();
-                let l = truth(self.eval(a));
+                let l = truth(self.operand(a));
                 if l == Some(false) {
                     return Value::Bool(false);
                 }
-                match (l, truth(self.eval(b))) {
+                match (l, truth(self.operand(b))) {
                     (_, Some(false)) => self.forget(mark, Value::Bool(false)),
                     (Some(true), Some(true)) => Value::Bool(true),
                     _ => Value::Unknown,
@@ -267,22 +250,22 @@ impl<'a> Eval<'a> {
             }
             NodeKind::Or(a, b) => {
                 let mark = self.scratch.unknowns.len();
-                let l = truth(self.eval(a));
+                let l = truth(self.operand(a));
                 if l == Some(true) {
                     return Value::Bool(true);
                 }
-                match (l, truth(self.eval(b))) {
+                match (l, truth(self.operand(b))) {
                     (_, Some(true)) => self.forget(mark, Value::Bool(true)),
                     (Some(false), Some(false)) => Value::Bool(false),
                     _ => Value::Unknown,
                 }
             }
             NodeKind::Cmp(op, a, b) => {
-                let (l, r) = (self.eval(a), self.eval(b));
+                let (l, r) = (self.operand(a), self.operand(b));
                 self.compare(*op, l, r)
             }
             NodeKind::In(negate, item, list) => {
-                let (i, l) = (self.eval(item), self.eval(list));
+                let (i, l) = (self.operand(item), self.operand(list));
                 match (i, l) {
                     (Value::Unknown, _) | (_, Value::Unknown) => Value::Unknown,
                     (Value::Absent, _) | (_, Value::Absent) => Value::Bool(false),
@@ -309,6 +292,49 @@ impl<'a> Eval<'a> {
             .get(slot as usize)
             .copied()
             .unwrap_or(Value::Unknown)
+    }
+
+    fn fact(&mut self, slot: u32) -> Value {
+        let v = self
+            .facts
+            .slots
+            .get(slot as usize)
+            .copied()
+            .unwrap_or(Value::Unknown);
+        if v == Value::Unknown {
+            self.scratch.unknowns.push(slot);
+        }
+        v
+    }
+
+    /// Field `i` of a record value.
+    fn field(&self, rec: Value, i: u32) -> Value {
+        match rec {
+            Value::Rec(off) => self
+                .facts
+                .records
+                .get((off + i) as usize)
+                .copied()
+                .unwrap_or(Value::Absent),
+            Value::Unknown => Value::Unknown,
+            _ => Value::Absent,
+        }
+    }
+
+    /// [`Eval::eval`] of an operand, with the leaves (constants, facts,
+    /// locals and their fields) read in place rather than through a call.
+    #[inline(always)]
+    fn operand(&mut self, n: &program::Node) -> Value {
+        match &n.kind {
+            NodeKind::Const(v) => *v,
+            NodeKind::Fact(slot) => self.fact(*slot),
+            NodeKind::Local(slot) => self.local(*slot),
+            NodeKind::Field(rec, i) => match &rec.kind {
+                NodeKind::Local(slot) => self.field(self.local(*slot), *i),
+                _ => self.eval(n),
+            },
+            _ => self.eval(n),
+        }
     }
 
     #[inline(never)]
@@ -696,11 +722,27 @@ impl<'a> Eval<'a> {
 /// Appends a number without a needless `.0`.
 pub fn write_number(out: &mut String, n: f64) {
     use std::fmt::Write as _;
-    let _ = if n.fract() == 0.0 && n.abs() < 1e15 {
-        write!(out, "{}", n as i64)
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        // A whole number, digit by digit: messages show many.
+        let whole = n as i64;
+        if whole < 0 {
+            out.push('-');
+        }
+        let mut digits = [0u8; 20];
+        let mut start = digits.len();
+        let mut rest = whole.unsigned_abs();
+        loop {
+            start -= 1;
+            digits[start] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        out.push_str(std::str::from_utf8(&digits[start..]).unwrap_or_default());
     } else {
-        write!(out, "{n}")
-    };
+        let _ = write!(out, "{n}");
+    }
 }
 
 /// A number without a needless `.0`.
@@ -715,6 +757,24 @@ pub fn format_number(n: f64) -> String {
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
+
+    #[test]
+    fn numbers_are_written_as_rust_formats_them_without_a_needless_point() {
+        for (n, text) in [
+            (0.0, "0"),
+            (-0.0, "0"),
+            (62.0, "62"),
+            (-7.0, "-7"),
+            (1.5, "1.5"),
+            (999_999_999_999_999.0, "999999999999999"),
+            (1e15, "1000000000000000"),
+            (-2.25, "-2.25"),
+        ] {
+            let mut out = String::new();
+            write_number(&mut out, n);
+            assert_eq!(out, text);
+        }
+    }
 
     use super::*;
     use crate::{EmbeddedLoader, Policy};
