@@ -22,18 +22,26 @@ pub struct Summary {
 fn decide_line(
     policy: &Policy,
     line_no: usize,
-    line: &str,
+    line: &[u8],
     scratch: &mut Scratch,
     out: &mut Vec<u8>,
 ) -> bool {
-    match policy.bind(line) {
+    let bound = std::str::from_utf8(line)
+        .map_err(|e| {
+            format!(
+                "not UTF-8 text (a bad byte at column {})",
+                e.valid_up_to() + 1
+            )
+        })
+        .and_then(|line| policy.bind(line).map_err(|e| e.message));
+    match bound {
         Ok(facts) => {
             policy.evaluate(&facts, scratch).write_json(out);
             out.push(b'\n');
             true
         }
-        Err(e) => {
-            let error = serde_json::json!({"error": {"line": line_no, "message": e.message}});
+        Err(message) => {
+            let error = serde_json::json!({"error": {"line": line_no, "message": message}});
             out.extend_from_slice(error.to_string().as_bytes());
             out.push(b'\n');
             false
@@ -45,64 +53,79 @@ fn decide_line(
 /// `output`, with `threads` workers (at least one).
 pub fn run<R: BufRead, W: Write>(
     policy: &Policy,
-    input: R,
+    mut input: R,
     mut output: W,
     threads: usize,
 ) -> io::Result<Summary> {
     let threads = threads.max(1);
     let mut summary = Summary::default();
-    let mut lines = input.lines();
     let mut line_no = 0;
-    let mut scratches: Vec<Scratch> = (0..threads).map(|_| Scratch::default()).collect();
-    loop {
-        let mut block: Vec<(usize, String)> = Vec::with_capacity(BLOCK * threads);
-        for line in lines.by_ref() {
-            line_no += 1;
-            let line = line?;
-            if !line.trim().is_empty() {
-                block.push((line_no, line));
-            }
-            if block.len() == BLOCK * threads {
+    // Each worker's scratch space and output, kept from block to block.
+    let mut workers: Vec<(Scratch, Vec<u8>)> = (0..threads)
+        .map(|_| (Scratch::default(), Vec::new()))
+        .collect();
+    // A block of lines: their bytes end to end, and each non-blank line's
+    // number and place.
+    let mut text: Vec<u8> = Vec::new();
+    let mut block: Vec<(usize, usize, usize)> = Vec::with_capacity(BLOCK * threads);
+    let mut end_of_input = false;
+    while !end_of_input {
+        text.clear();
+        block.clear();
+        while block.len() < BLOCK * threads {
+            let start = text.len();
+            if input.read_until(b'\n', &mut text)? == 0 {
+                end_of_input = true;
                 break;
+            }
+            line_no += 1;
+            let line = text[start..].strip_suffix(b"\n").unwrap_or(&text[start..]);
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            if !line.trim_ascii().is_empty() {
+                block.push((line_no, start, start + line.len()));
             }
         }
         if block.is_empty() {
             break;
         }
-        let chunk = block.len().div_ceil(threads);
-        let results: Vec<(Vec<u8>, usize)> = if threads == 1 || block.len() < 64 {
-            let mut out = Vec::new();
-            let ok = block
-                .iter()
-                .filter(|(n, l)| decide_line(policy, *n, l, &mut scratches[0], &mut out))
-                .count();
-            vec![(out, ok)]
+        let text = &text;
+        let decide_part = |part: &[(usize, usize, usize)],
+                           (scratch, out): &mut (Scratch, Vec<u8>)| {
+            out.clear();
+            part.iter()
+                .filter(|&&(n, start, end)| decide_line(policy, n, &text[start..end], scratch, out))
+                .count()
+        };
+        // One worker for a short block; else a contiguous part each.
+        let single = threads == 1 || block.len() < 64;
+        let chunk = if single {
+            block.len()
+        } else {
+            block.len().div_ceil(threads)
+        };
+        let parts = block.len().div_ceil(chunk);
+        let done: Vec<Option<usize>> = if single {
+            vec![Some(decide_part(&block, &mut workers[0]))]
         } else {
             std::thread::scope(|s| {
                 let handles: Vec<_> = block
                     .chunks(chunk)
-                    .zip(scratches.iter_mut())
-                    .map(|(part, scratch)| {
-                        s.spawn(move || {
-                            let mut out = Vec::new();
-                            let ok = part
-                                .iter()
-                                .filter(|(n, l)| decide_line(policy, *n, l, scratch, &mut out))
-                                .count();
-                            (out, ok)
-                        })
-                    })
+                    .zip(workers.iter_mut())
+                    .map(|(part, worker)| s.spawn(move || decide_part(part, worker)))
                     .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_else(|_| (Vec::new(), 0)))
-                    .collect()
+                handles.into_iter().map(|h| h.join().ok()).collect()
             })
         };
         let mut ok = 0;
-        for (text, n) in &results {
-            output.write_all(text)?;
-            ok += n;
+        for ((_, text), done) in workers[..parts].iter_mut().zip(done) {
+            // A worker that failed leaves no half-written output.
+            match done {
+                Some(n) => {
+                    output.write_all(text)?;
+                    ok += n;
+                }
+                None => text.clear(),
+            }
         }
         summary.decided += ok;
         summary.bad += block.len() - ok;
@@ -135,6 +158,26 @@ mod tests {
             lines[1],
             r#"{"error":{"line":2,"message":"member: expected an object, found 3"}}"#
         );
+        assert!(lines[2].contains("\"outcome\":\"proceed\""));
+        assert_eq!(summary, Summary { decided: 2, bad: 1 });
+    }
+
+    #[test]
+    fn a_line_that_is_not_utf8_gets_an_error_and_the_rest_go_on() {
+        let mut input = format!("{GOOD}\r\n").into_bytes();
+        input.extend_from_slice(b"{\"id\": \"\xff\"}\n");
+        input.extend_from_slice(GOOD.as_bytes());
+        let policy = Policy::embedded().unwrap();
+        let mut out = Vec::new();
+        let summary = run(&policy, &input[..], &mut out, 1).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert_eq!(
+            lines[1],
+            r#"{"error":{"line":2,"message":"not UTF-8 text (a bad byte at column 9)"}}"#
+        );
+        assert!(lines[0].contains("\"outcome\":\"proceed\""));
         assert!(lines[2].contains("\"outcome\":\"proceed\""));
         assert_eq!(summary, Summary { decided: 2, bad: 1 });
     }
