@@ -157,3 +157,83 @@ fn the_same_request_gives_the_same_bytes() {
         assert_eq!(policy.decide_json(json).unwrap(), first);
     }
 }
+
+/// The facts a request binds to, to compare two ways of writing it.
+fn facts(json: &str) -> String {
+    let policy = Policy::embedded().unwrap();
+    match policy.bind(json) {
+        Ok(f) => format!("{f:?}"),
+        Err(e) => panic!("{json}: {}", e.message),
+    }
+}
+
+#[test]
+fn a_request_binds_the_same_however_it_is_written() {
+    let compact = r#"{"id":"req-7","date_of_service":"2025-03-04","member":{"age":62,"plan":"medicare","state":"TX","implants":["pacemaker"],"plan_exclusions":["70553"]},"order":{"lines":[{"code":"70553"},{"code":"A9999","laterality":"left"}],"purpose":"diagnostic","category_iii_code":"0042T"},"clinical":{"prior_imaging":[{"code":"70551","days_ago":3,"result":"normal"}]}}"#;
+    // No string in it holds `,`, `:`, `{` or `[`.
+    let spaced = compact
+        .replace(',', ",\n  ")
+        .replace(':', " :\t")
+        .replace('{', "{ ")
+        .replace('[', "[\r\n");
+    let escaped = compact
+        .replace(r#""plan""#, r#""pl\u0061n""#)
+        .replace(r#""pacemaker""#, r#""p\u0061cemaker""#)
+        .replace(r#""req-7""#, r#""req\u002d7""#)
+        .replace(r#""70551""#, r#""7\u0030551""#);
+    let numbers = compact
+        .replace(r#""age":62"#, r#""age":6.2e1"#)
+        .replace(r#""days_ago":3"#, r#""days_ago":3.0"#);
+    let expected = facts(compact);
+    for other in [&spaced, &escaped, &numbers, &format!(" \t\r\n{compact}\n")] {
+        assert_eq!(facts(other), expected, "{other}");
+    }
+}
+
+#[test]
+fn escaped_and_spaced_values_are_checked_as_plain_ones() {
+    assert_eq!(
+        error(&with_member(
+            r#"{"age": 60, "implants": ["p\u0061cemakr"]}"#
+        )),
+        r#"member.implants[0]: "pacemakr" is not an implant; did you mean "pacemaker"?"#
+    );
+    assert_eq!(
+        error(&with_member(r#"{ "age" : 60 , "plann" : "commercial" }"#)),
+        r#"member.plann: unknown field; did you mean "plan"?"#
+    );
+    assert_eq!(
+        error(r#"{"order": {"lines": [{"code": "7055\u0031X"}]}}"#),
+        r#"order.lines[0].code: "70551X" is not a valid code (expected text matching ^([0-9]{4}[0-9A-Z]|[A-Z][0-9]{4})$)"#
+    );
+    // A vocabulary value is not a code, though both are known texts.
+    assert_eq!(
+        error(r#"{"order": {"lines": [{"code": "pacemaker"}]}}"#),
+        r#"order.lines[0].code: "pacemaker" is not a valid code (expected text matching ^([0-9]{4}[0-9A-Z]|[A-Z][0-9]{4})$)"#
+    );
+}
+
+#[test]
+fn numbers_are_read_as_json_says() {
+    let policy = Policy::embedded().unwrap();
+    let age = |n: &str| {
+        let f = policy
+            .bind(&with_member(&format!(r#"{{"age": {n}, "plan": "other"}}"#)))
+            .unwrap();
+        format!("{:?}", f.slots)
+    };
+    assert_eq!(age("62"), age("6.2e1"));
+    assert_eq!(age("62"), age("62.0"));
+    assert_eq!(age("0"), age("0.0"));
+    assert_eq!(age("0.5"), age("5e-1"));
+    for bad in ["01", "1.", ".5", "+1", "1e", "--1", "1e400"] {
+        let e = policy
+            .bind(&with_member(&format!(r#"{{"age": {bad}}}"#)))
+            .unwrap_err();
+        assert!(
+            e.message.starts_with("malformed JSON"),
+            "{bad}: {}",
+            e.message
+        );
+    }
+}
