@@ -167,8 +167,9 @@ pub(crate) fn write_json_str_contents(s: &str, mut put: impl FnMut(&str)) {
 }
 
 /// Whether a string holds a quote, a backslash or a control character:
-/// eight bytes at a time (the rest one by one), with the word tests for a zero byte and a byte
-/// below `n` (which never miss one).
+/// eight bytes at a time, with the word tests for a zero byte and a byte
+/// below `n` (which never miss one). The last word overlaps the one before;
+/// a string under eight bytes is read as two overlapping halves.
 fn needs_escape(s: &str) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
@@ -176,13 +177,34 @@ fn needs_escape(s: &str) -> bool {
     let special = |x: u64| {
         below(x, 0x20) | below(x ^ (ONES * b'"' as u64), 1) | below(x ^ (ONES * b'\\' as u64), 1)
     };
-    let mut chunks = s.as_bytes().chunks_exact(8);
-    let mut found = 0;
-    for chunk in &mut chunks {
-        found |= special(chunk.try_into().map_or(0, u64::from_le_bytes));
+    let bytes = s.as_bytes();
+    let word = |at: usize| {
+        bytes.get(at..at + 8).map_or(0, |w| {
+            special(u64::from_le_bytes(w.try_into().unwrap_or_default()))
+        })
+    };
+    let half = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .and_then(|h| h.try_into().ok())
+            .map_or(0, u32::from_le_bytes)
+    };
+    match bytes.len() {
+        0..4 => bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\'),
+        4..8 => {
+            let halves = u64::from(half(0)) | u64::from(half(bytes.len() - 4)) << 32;
+            special(halves) != 0
+        }
+        len => {
+            let mut found = word(len - 8);
+            let mut at = 0;
+            while at + 8 < len {
+                found |= word(at);
+                at += 8;
+            }
+            found != 0
+        }
     }
-    let special_byte = |&b: &u8| b < 0x20 || b == b'"' || b == b'\\';
-    found != 0 || chunks.remainder().iter().any(special_byte)
 }
 
 /// How JSON writes the control characters.

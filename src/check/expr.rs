@@ -9,7 +9,7 @@ use crate::syntax::ast::{self, BinaryOp, ExprKind, Quantifier, TestOp, UnaryOp};
 use crate::syntax::span::Span;
 
 fn node(kind: NodeKind, span: Span) -> Node {
-    Node { kind, span }
+    Node::new(kind, span)
 }
 
 fn error_node(span: Span) -> (Node, Type) {

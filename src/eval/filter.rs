@@ -160,10 +160,9 @@ fn request_guards(program: &mut Program) {
 
 /// The conjunction of `parts` (`true` when there are none).
 fn conjoin(parts: Vec<Node>, span: crate::syntax::span::Span) -> Option<Node> {
-    parts.into_iter().reduce(|a, b| Node {
-        kind: NodeKind::And(Box::new(a), Box::new(b)),
-        span,
-    })
+    parts
+        .into_iter()
+        .reduce(|a, b| Node::new(NodeKind::And(Box::new(a), Box::new(b)), span))
 }
 
 /// Computes every line rule's filter, then each stage's candidates per row.

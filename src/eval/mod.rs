@@ -2,11 +2,13 @@
 //! Kleene's three-valued logic; [`decide`] applies the rules, stage by stage,
 //! and builds the decision.
 
+pub mod compile;
 mod decide;
 pub mod filter;
 pub mod program;
 
-use program::{ArithOp, CmpOp, NodeKind, Program, SetOp, Sym, Value};
+use compile::Code;
+use program::{ArithOp, CmpOp, Program, SetOp, Sym, Value};
 
 pub use decide::{Verdict, decide, evaluate};
 
@@ -99,6 +101,19 @@ fn kleene(t: Option<bool>) -> Value {
     t.map_or(Value::Unknown, Value::Bool)
 }
 
+fn arith(op: ArithOp, l: Value, r: Value) -> Value {
+    match (l, r) {
+        (Value::Num(x), Value::Num(y)) => Value::Num(match op {
+            ArithOp::Add => x + y,
+            ArithOp::Sub => x - y,
+            ArithOp::Mul => x * y,
+            ArithOp::Div => x / y,
+        }),
+        (Value::Unknown, _) | (_, Value::Unknown) => Value::Unknown,
+        _ => Value::Absent,
+    }
+}
+
 impl<'a> Eval<'a> {
     /// An evaluator with fresh scratch state.
     pub fn new(program: &'a Program, facts: &'a Facts, scratch: &'a mut Scratch) -> Self {
@@ -139,6 +154,7 @@ impl<'a> Eval<'a> {
     }
 
     /// The number of items of a list value.
+    #[inline]
     pub fn list_len(&self, id: u32) -> usize {
         let index = (id & !LIST_SPACE) as usize;
         match id & LIST_SPACE {
@@ -149,6 +165,7 @@ impl<'a> Eval<'a> {
     }
 
     /// Item `i` of a list value.
+    #[inline]
     pub fn list_item(&self, id: u32, i: usize) -> Value {
         let index = (id & !LIST_SPACE) as usize;
         let found = match id & LIST_SPACE {
@@ -188,11 +205,13 @@ impl<'a> Eval<'a> {
     }
 
     /// Whether a list value holds `v`.
+    #[inline]
     fn contains(&self, list: u32, v: Value) -> bool {
         (0..self.list_len(list)).any(|i| self.equal(self.list_item(list, i), v))
     }
 
     /// Equality of two known values; lists compare as sets.
+    #[inline]
     pub fn equal(&self, a: Value, b: Value) -> bool {
         match (a, b) {
             (Value::List(x), Value::List(y)) => {
@@ -203,8 +222,9 @@ impl<'a> Eval<'a> {
         }
     }
 
-    /// Evaluates a node. Facts read as unknown are recorded while the
-    /// result stays unknown, and forgotten when it does not.
+    /// Evaluates a node: runs its compiled code (see [`compile`]). Facts
+    /// read as unknown are recorded while the result stays unknown, and
+    /// forgotten when it does not.
     ///
     /// Most operations are unknown whenever an operand is, so a known result
     /// means that no operand recorded anything. Only the operations that can
@@ -212,71 +232,7 @@ impl<'a> Eval<'a> {
     /// for knowledge, quantifiers, calls) forget what their operands
     /// recorded; the rest leave the record alone.
     pub fn eval(&mut self, n: &program::Node) -> Value {
-        match &n.kind {
-            NodeKind::Const(v) => *v,
-            NodeKind::Fact(slot) => self.fact(*slot),
-            NodeKind::Local(slot) => self.local(*slot),
-            NodeKind::Let(id) => match self.program.lets.get(*id as usize) {
-                Some(body) => self.eval(body),
-                None => Value::Unknown,
-            },
-            NodeKind::Field(rec, i) => {
-                let rec = self.operand(rec);
-                self.field(rec, *i)
-            }
-            NodeKind::Column { key, table, column } => match self.operand(key) {
-                Value::Sym(s) => {
-                    let t = &self.program.tables[*table as usize];
-                    match t.row(s) {
-                        Some(r) => t.rows[r][*column as usize],
-                        None => Value::Absent,
-                    }
-                }
-                Value::Unknown => Value::Unknown,
-                _ => Value::Absent,
-            },
-            NodeKind::Not(x) => kleene(truth(self.operand(x)).map(|b| !b)),
-            NodeKind::And(a, b) => {
-                let mark = self.scratch.unknowns.len();
-                let l = truth(self.operand(a));
-                if l == Some(false) {
-                    return Value::Bool(false);
-                }
-                match (l, truth(self.operand(b))) {
-                    (_, Some(false)) => self.forget(mark, Value::Bool(false)),
-                    (Some(true), Some(true)) => Value::Bool(true),
-                    _ => Value::Unknown,
-                }
-            }
-            NodeKind::Or(a, b) => {
-                let mark = self.scratch.unknowns.len();
-                let l = truth(self.operand(a));
-                if l == Some(true) {
-                    return Value::Bool(true);
-                }
-                match (l, truth(self.operand(b))) {
-                    (_, Some(true)) => self.forget(mark, Value::Bool(true)),
-                    (Some(false), Some(false)) => Value::Bool(false),
-                    _ => Value::Unknown,
-                }
-            }
-            NodeKind::Cmp(op, a, b) => {
-                let (l, r) = (self.operand(a), self.operand(b));
-                self.compare(*op, l, r)
-            }
-            NodeKind::In(negate, item, list) => {
-                let (i, l) = (self.operand(item), self.operand(list));
-                match (i, l) {
-                    (Value::Unknown, _) | (_, Value::Unknown) => Value::Unknown,
-                    (Value::Absent, _) | (_, Value::Absent) => Value::Bool(false),
-                    (v, Value::List(id)) => Value::Bool(self.contains(id, v) != *negate),
-                    _ => Value::Bool(false),
-                }
-            }
-            NodeKind::Test(test, x) => self.test(*test, x),
-            NodeKind::Call(id, args) => self.call(*id, args),
-            _ => self.eval_rare(n),
-        }
+        n.code.run(self)
     }
 
     /// Forgets the unknown facts recorded since `mark`: the result `v` is
@@ -321,26 +277,60 @@ impl<'a> Eval<'a> {
         }
     }
 
-    /// [`Eval::eval`] of an operand, with the leaves (constants, facts,
-    /// locals and their fields) read in place rather than through a call.
-    #[inline(always)]
-    fn operand(&mut self, n: &program::Node) -> Value {
-        match &n.kind {
-            NodeKind::Const(v) => *v,
-            NodeKind::Fact(slot) => self.fact(*slot),
-            NodeKind::Local(slot) => self.local(*slot),
-            NodeKind::Field(rec, i) => match &rec.kind {
-                NodeKind::Local(slot) => self.field(self.local(*slot), *i),
-                _ => self.eval(n),
-            },
-            _ => self.eval(n),
+    /// A table's column at the row of a key.
+    fn column(&self, key: Value, table: u32, column: u32) -> Value {
+        match key {
+            Value::Sym(s) => {
+                let t = &self.program.tables[table as usize];
+                match t.row(s) {
+                    Some(r) => t.rows[r][column as usize],
+                    None => Value::Absent,
+                }
+            }
+            Value::Unknown => Value::Unknown,
+            _ => Value::Absent,
         }
     }
 
-    #[inline(never)]
-    fn test(&mut self, test: TestOp, x: &program::Node) -> Value {
+    fn and(&mut self, a: &Code, b: &Code) -> Value {
         let mark = self.scratch.unknowns.len();
-        let v = self.eval(x);
+        let l = truth(a.run(self));
+        if l == Some(false) {
+            return Value::Bool(false);
+        }
+        match (l, truth(b.run(self))) {
+            (_, Some(false)) => self.forget(mark, Value::Bool(false)),
+            (Some(true), Some(true)) => Value::Bool(true),
+            _ => Value::Unknown,
+        }
+    }
+
+    fn or(&mut self, a: &Code, b: &Code) -> Value {
+        let mark = self.scratch.unknowns.len();
+        let l = truth(a.run(self));
+        if l == Some(true) {
+            return Value::Bool(true);
+        }
+        match (l, truth(b.run(self))) {
+            (_, Some(true)) => self.forget(mark, Value::Bool(true)),
+            (Some(false), Some(false)) => Value::Bool(false),
+            _ => Value::Unknown,
+        }
+    }
+
+    /// `item in list` (`negate`: `not in`).
+    fn in_list(&self, negate: bool, item: Value, list: Value) -> Value {
+        match (item, list) {
+            (Value::Unknown, _) | (_, Value::Unknown) => Value::Unknown,
+            (Value::Absent, _) | (_, Value::Absent) => Value::Bool(false),
+            (v, Value::List(id)) => Value::Bool(self.contains(id, v) != negate),
+            _ => Value::Bool(false),
+        }
+    }
+
+    fn test(&mut self, test: TestOp, x: &Code) -> Value {
+        let mark = self.scratch.unknowns.len();
+        let v = x.run(self);
         match test {
             TestOp::IsKnown => self.forget(mark, Value::Bool(v != Value::Unknown)),
             TestOp::IsNotKnown => self.forget(mark, Value::Bool(v == Value::Unknown)),
@@ -365,227 +355,214 @@ impl<'a> Eval<'a> {
         }
     }
 
-    /// The operations met less often, kept out of [`Eval::eval`] so that
-    /// its frame stays small.
-    #[inline(never)]
-    fn eval_rare(&mut self, n: &program::Node) -> Value {
-        match &n.kind {
-            NodeKind::Neg(x) => match self.eval(x) {
-                Value::Num(v) => Value::Num(-v),
-                other => other,
-            },
-            NodeKind::Set(op, a, b) => {
-                let (l, r) = (self.eval(a), self.eval(b));
-                match (self.list_of(l), self.list_of(r)) {
-                    (Some((x, xn)), Some((y, yn))) => {
-                        let holds =
-                            |ev: &Self, v: Value| (0..yn).any(|j| ev.equal(v, ev.list_item(y, j)));
-                        let any = |ev: &Self| (0..xn).any(|i| holds(ev, ev.list_item(x, i)));
-                        Value::Bool(match op {
-                            SetOp::Any => any(self),
-                            SetOp::None => !any(self),
-                            SetOp::All => (0..yn).all(|j| self.contains(x, self.list_item(y, j))),
-                        })
-                    }
-                    _ => Value::Unknown,
-                }
-            }
-            NodeKind::Arith(op, a, b) => match (self.eval(a), self.eval(b)) {
-                (Value::Num(x), Value::Num(y)) => Value::Num(match op {
-                    ArithOp::Add => x + y,
-                    ArithOp::Sub => x - y,
-                    ArithOp::Mul => x * y,
-                    ArithOp::Div => x / y,
-                }),
-                (Value::Unknown, _) | (_, Value::Unknown) => Value::Unknown,
-                _ => Value::Absent,
-            },
-            NodeKind::List(items) => {
-                let mut values = Vec::with_capacity(items.len());
-                for item in items {
-                    match self.eval(item) {
-                        Value::Unknown => return Value::Unknown,
-                        Value::Absent => {}
-                        v => {
-                            if !values.iter().any(|w| self.equal(*w, v)) {
-                                values.push(v)
-                            }
-                        }
-                    }
-                }
-                self.new_list(&values)
-            }
-            NodeKind::Comprehension {
-                item,
-                var,
-                list,
-                filter,
-            } => {
-                let listed = self.eval(list);
-                let Some((id, len)) = self.list_of(listed) else {
-                    return Value::Unknown;
-                };
-                let mut out: Vec<Value> = Vec::new();
-                let mut unknown = false;
-                for i in 0..len {
-                    let it = self.list_item(id, i);
-                    self.set_local(*var, it);
-                    if let Some(f) = filter {
-                        match truth(self.eval(f)) {
-                            Some(true) => {}
-                            Some(false) => continue,
-                            None => {
-                                unknown = true;
-                                continue;
-                            }
-                        }
-                    }
-                    match self.eval(item) {
-                        Value::Unknown => unknown = true,
-                        Value::Absent => {}
-                        v => {
-                            if !out.iter().any(|w| self.equal(*w, v)) {
-                                out.push(v);
-                            }
-                        }
-                    }
-                }
-                if unknown {
-                    Value::Unknown
-                } else {
-                    self.new_list(&out)
-                }
-            }
-            NodeKind::Quantifier {
-                kind,
-                var,
-                list,
-                cond,
-                skip,
-            } => {
-                let mark = self.scratch.unknowns.len();
-                let listed = self.eval(list);
-                let Some((id, len)) = self.list_of(listed) else {
-                    return Value::Unknown;
-                };
-                let skip = skip.and_then(|s| self.scratch.locals.get(s as usize).copied());
-                let (mut yes, mut unknown, mut total) = (0usize, false, 0usize);
-                for i in 0..len {
-                    let it = self.list_item(id, i);
-                    if Some(it) == skip {
-                        continue;
-                    }
-                    total += 1;
-                    let t = match cond {
-                        Some(c) => {
-                            self.set_local(*var, it);
-                            truth(self.eval(c))
-                        }
-                        None => Some(true),
-                    };
-                    match t {
-                        Some(true) => {
-                            yes += 1;
-                            if *kind == Quantifier::Any || *kind == Quantifier::No {
-                                break;
-                            }
-                        }
-                        Some(false) => {
-                            if *kind == Quantifier::All {
-                                return self.forget(mark, Value::Bool(false));
-                            }
-                        }
-                        None => unknown = true,
-                    }
-                }
-                let v = match kind {
-                    Quantifier::Any if yes > 0 => Value::Bool(true),
-                    Quantifier::No if yes > 0 => Value::Bool(false),
-                    Quantifier::All if yes == total => Value::Bool(true),
-                    _ if unknown => Value::Unknown,
-                    Quantifier::Any => Value::Bool(false),
-                    Quantifier::No => Value::Bool(true),
-                    Quantifier::All => Value::Bool(yes == total),
-                    Quantifier::Count => Value::Num(yes as f64),
-                };
-                if v == Value::Unknown {
-                    v
-                } else {
-                    self.forget(mark, v)
-                }
-            }
-            NodeKind::Query { table, tests } => {
-                let mut wanted = Vec::with_capacity(tests.len());
-                for (column, is_in, value) in tests {
-                    let v = self.eval(value);
-                    if v == Value::Unknown {
-                        return Value::Unknown;
-                    }
-                    wanted.push((*column as usize, *is_in, v));
-                }
-                let t = &self.program.tables[*table as usize];
-                let mut keys = std::mem::take(&mut self.scratch.building);
-                keys.clear();
-                let row_matches = |ev: &Self, r: usize| {
-                    let row = &t.rows[r];
-                    wanted.iter().all(|(c, is_in, v)| match (is_in, v) {
-                        (true, Value::List(id)) => {
-                            row[*c] != Value::Absent && ev.contains(*id, row[*c])
-                        }
-                        (true, _) => false,
-                        (false, v) => row[*c] == *v,
-                    })
-                };
-                // The smallest posting list among the `is` tests, if any
-                // column is indexed; else every row.
-                let narrowest = wanted
-                    .iter()
-                    .filter(|(_, is_in, _)| !is_in)
-                    .filter_map(|(c, _, v)| t.posting(*c, *v))
-                    .min_by_key(|rows| rows.len());
-                match narrowest {
-                    Some(rows) => {
-                        for &r in rows {
-                            if row_matches(self, r as usize) {
-                                keys.push(Value::Sym(t.keys[r as usize]));
-                            }
-                        }
-                    }
-                    None => {
-                        for r in 0..t.rows.len() {
-                            if row_matches(self, r) {
-                                keys.push(Value::Sym(t.keys[r]));
-                            }
-                        }
-                    }
-                }
-                let list = self.new_list(&keys);
-                self.scratch.building = keys;
-                list
-            }
-            NodeKind::Match(value, arms) => {
-                let v = self.eval(value);
-                if v == Value::Unknown {
-                    return Value::Unknown;
-                }
-                for (pattern, result) in arms {
-                    match pattern {
-                        Some(p) if v != Value::Absent && self.equal(*p, v) => {
-                            return self.eval(result);
-                        }
-                        None => return self.eval(result),
-                        _ => {}
-                    }
-                }
-                Value::Absent
+    /// `has any of`, `has none of`, `has all of`.
+    fn set_op(&self, op: SetOp, l: Value, r: Value) -> Value {
+        match (self.list_of(l), self.list_of(r)) {
+            (Some((x, xn)), Some((y, yn))) => {
+                let holds = |v: Value| (0..yn).any(|j| self.equal(v, self.list_item(y, j)));
+                let any = || (0..xn).any(|i| holds(self.list_item(x, i)));
+                Value::Bool(match op {
+                    SetOp::Any => any(),
+                    SetOp::None => !any(),
+                    SetOp::All => (0..yn).all(|j| self.contains(x, self.list_item(y, j))),
+                })
             }
             _ => Value::Unknown,
         }
     }
 
-    #[inline(never)]
-    fn call(&mut self, id: u32, args: &[program::Node]) -> Value {
-        let Some(def) = self.program.defines.get(id as usize) else {
+    /// `{a, b}`: its known items, each once; unknown if one is.
+    fn list(&mut self, items: &[Code]) -> Value {
+        let mut values = Vec::with_capacity(items.len());
+        for item in items {
+            match item.run(self) {
+                Value::Unknown => return Value::Unknown,
+                Value::Absent => {}
+                v => {
+                    if !values.iter().any(|w| self.equal(*w, v)) {
+                        values.push(v)
+                    }
+                }
+            }
+        }
+        self.new_list(&values)
+    }
+
+    /// `{item for var in list where filter}`.
+    fn comprehension(
+        &mut self,
+        item: &Code,
+        var: u32,
+        list: &Code,
+        filter: Option<&Code>,
+    ) -> Value {
+        let listed = list.run(self);
+        let Some((id, len)) = self.list_of(listed) else {
+            return Value::Unknown;
+        };
+        let mut out: Vec<Value> = Vec::new();
+        let mut unknown = false;
+        for i in 0..len {
+            let it = self.list_item(id, i);
+            self.set_local(var, it);
+            if let Some(f) = filter {
+                match truth(f.run(self)) {
+                    Some(true) => {}
+                    Some(false) => continue,
+                    None => {
+                        unknown = true;
+                        continue;
+                    }
+                }
+            }
+            match item.run(self) {
+                Value::Unknown => unknown = true,
+                Value::Absent => {}
+                v => {
+                    if !out.iter().any(|w| self.equal(*w, v)) {
+                        out.push(v);
+                    }
+                }
+            }
+        }
+        if unknown {
+            Value::Unknown
+        } else {
+            self.new_list(&out)
+        }
+    }
+
+    /// `any/all/no/count var in list where cond` (`skip`: the local holding
+    /// the item `other` leaves out).
+    fn quantify(
+        &mut self,
+        kind: Quantifier,
+        var: u32,
+        list: &Code,
+        cond: Option<&Code>,
+        skip: Option<u32>,
+    ) -> Value {
+        let mark = self.scratch.unknowns.len();
+        let listed = list.run(self);
+        let Some((id, len)) = self.list_of(listed) else {
+            return Value::Unknown;
+        };
+        let skip = skip.and_then(|s| self.scratch.locals.get(s as usize).copied());
+        let (mut yes, mut unknown, mut total) = (0usize, false, 0usize);
+        for i in 0..len {
+            let it = self.list_item(id, i);
+            if Some(it) == skip {
+                continue;
+            }
+            total += 1;
+            let t = match cond {
+                Some(c) => {
+                    self.set_local(var, it);
+                    truth(c.run(self))
+                }
+                None => Some(true),
+            };
+            match t {
+                Some(true) => {
+                    yes += 1;
+                    if kind == Quantifier::Any || kind == Quantifier::No {
+                        break;
+                    }
+                }
+                Some(false) => {
+                    if kind == Quantifier::All {
+                        return self.forget(mark, Value::Bool(false));
+                    }
+                }
+                None => unknown = true,
+            }
+        }
+        let v = match kind {
+            Quantifier::Any if yes > 0 => Value::Bool(true),
+            Quantifier::No if yes > 0 => Value::Bool(false),
+            Quantifier::All if yes == total => Value::Bool(true),
+            _ if unknown => Value::Unknown,
+            Quantifier::Any => Value::Bool(false),
+            Quantifier::No => Value::Bool(true),
+            Quantifier::All => Value::Bool(yes == total),
+            Quantifier::Count => Value::Num(yes as f64),
+        };
+        if v == Value::Unknown {
+            v
+        } else {
+            self.forget(mark, v)
+        }
+    }
+
+    /// `table where col is v and col in vs`: the keys of the rows that match.
+    fn query(&mut self, table: u32, tests: &[(u32, bool, Code)]) -> Value {
+        let mut wanted = Vec::with_capacity(tests.len());
+        for (column, is_in, value) in tests {
+            let v = value.run(self);
+            if v == Value::Unknown {
+                return Value::Unknown;
+            }
+            wanted.push((*column as usize, *is_in, v));
+        }
+        let t = &self.program.tables[table as usize];
+        let mut keys = std::mem::take(&mut self.scratch.building);
+        keys.clear();
+        let row_matches = |ev: &Self, r: usize| {
+            let row = &t.rows[r];
+            wanted.iter().all(|(c, is_in, v)| match (is_in, v) {
+                (true, Value::List(id)) => row[*c] != Value::Absent && ev.contains(*id, row[*c]),
+                (true, _) => false,
+                (false, v) => row[*c] == *v,
+            })
+        };
+        // The smallest posting list among the `is` tests, if any column is
+        // indexed; else every row.
+        let narrowest = wanted
+            .iter()
+            .filter(|(_, is_in, _)| !is_in)
+            .filter_map(|(c, _, v)| t.posting(*c, *v))
+            .min_by_key(|rows| rows.len());
+        match narrowest {
+            Some(rows) => {
+                for &r in rows {
+                    if row_matches(self, r as usize) {
+                        keys.push(Value::Sym(t.keys[r as usize]));
+                    }
+                }
+            }
+            None => {
+                for r in 0..t.rows.len() {
+                    if row_matches(self, r) {
+                        keys.push(Value::Sym(t.keys[r]));
+                    }
+                }
+            }
+        }
+        let list = self.new_list(&keys);
+        self.scratch.building = keys;
+        list
+    }
+
+    /// `match v { pattern => result }` (a `None` pattern: `else`).
+    fn match_value(&mut self, value: &Code, arms: &[(Option<Value>, Code)]) -> Value {
+        let v = value.run(self);
+        if v == Value::Unknown {
+            return Value::Unknown;
+        }
+        for (pattern, result) in arms {
+            match pattern {
+                Some(p) if v != Value::Absent && self.equal(*p, v) => return result.run(self),
+                None => return result.run(self),
+                _ => {}
+            }
+        }
+        Value::Absent
+    }
+
+    /// A definition applied to arguments.
+    fn call(&mut self, id: u32, args: &[Code]) -> Value {
+        let program = self.program;
+        let Some(def) = program.defines.get(id as usize) else {
             return Value::Unknown;
         };
         if args.is_empty() {
@@ -596,7 +573,7 @@ impl<'a> Eval<'a> {
             if let Some(Some(v)) = self.scratch.defined.get(id as usize) {
                 return *v;
             }
-            let v = self.eval(&def.body);
+            let v = def.body.code.run(self);
             if !matches!(v, Value::Unknown | Value::List(_))
                 && let Some(slot) = self.scratch.defined.get_mut(id as usize)
             {
@@ -609,18 +586,18 @@ impl<'a> Eval<'a> {
         let many: Vec<Value>;
         let bound: &[Value] = if args.len() <= values.len() {
             for (slot, a) in values.iter_mut().zip(args) {
-                *slot = self.eval(a);
+                *slot = a.run(self);
             }
             &values[..args.len()]
         } else {
-            many = args.iter().map(|a| self.eval(a)).collect();
+            many = args.iter().map(|a| a.run(self)).collect();
             &many
         };
         for (slot, v) in def.params.iter().zip(bound) {
             self.set_local(*slot, *v);
         }
         // An argument the body does not need may have been unknown.
-        let v = self.eval(&def.body);
+        let v = def.body.code.run(self);
         if v == Value::Unknown {
             v
         } else {
@@ -637,6 +614,7 @@ impl<'a> Eval<'a> {
         }
     }
 
+    #[inline]
     fn compare(&self, op: CmpOp, l: Value, r: Value) -> Value {
         match (l, r) {
             (Value::Unknown, _) | (_, Value::Unknown) => Value::Unknown,

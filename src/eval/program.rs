@@ -7,6 +7,8 @@ use std::sync::Arc;
 
 use regex::Regex;
 
+use super::compile::Code;
+
 use crate::syntax::ast::{Quantifier, TestOp};
 use crate::syntax::span::Span;
 
@@ -373,6 +375,16 @@ pub struct Node {
     pub kind: NodeKind,
     /// Where it was written.
     pub span: Span,
+    /// How it computes it (see `eval::compile`).
+    pub code: Code,
+}
+
+impl Node {
+    /// A node, compiled: its operands' code is already built.
+    pub fn new(kind: NodeKind, span: Span) -> Node {
+        let code = super::compile::compile(&kind);
+        Node { kind, span, code }
+    }
 }
 
 /// The comparison operators.

@@ -1,0 +1,217 @@
+//! Compiling an expression: each node becomes a closure that does its one
+//! operation on its operands' closures and its constants, captured when the
+//! policy compiles. Evaluating is then a chain of direct calls, not a walk
+//! that matches on every node. Common shapes get one closure of their own:
+//! a field of a local (`line.code`), a column of one (`line.code.family`), a
+//! comparison or membership test against a constant.
+//!
+//! The semantics live in [`Eval`]'s operations; this module only wires them.
+
+use std::sync::Arc;
+
+use super::Eval;
+use super::program::{Node, NodeKind, Value};
+
+/// A node's compiled code.
+#[derive(Clone)]
+pub struct Code(Arc<dyn Fn(&mut Eval) -> Value + Send + Sync>);
+
+impl std::fmt::Debug for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Code")
+    }
+}
+
+impl Code {
+    /// Runs the code: the node's value.
+    #[inline]
+    pub fn run(&self, ev: &mut Eval) -> Value {
+        (self.0)(ev)
+    }
+
+    fn new(f: impl Fn(&mut Eval) -> Value + Send + Sync + 'static) -> Code {
+        Code(Arc::new(f))
+    }
+}
+
+/// The code of a node, its operands already compiled.
+pub fn compile(kind: &NodeKind) -> Code {
+    let code = |n: &Node| n.code.clone();
+    match kind {
+        NodeKind::Const(v) => {
+            let v = *v;
+            Code::new(move |_| v)
+        }
+        NodeKind::Fact(slot) => {
+            let slot = *slot;
+            Code::new(move |ev| ev.fact(slot))
+        }
+        NodeKind::Local(slot) => {
+            let slot = *slot;
+            Code::new(move |ev| ev.local(slot))
+        }
+        NodeKind::Let(id) => {
+            let id = *id as usize;
+            Code::new(move |ev| {
+                let program = ev.program;
+                program
+                    .lets
+                    .get(id)
+                    .map_or(Value::Unknown, |body| body.code.run(ev))
+            })
+        }
+        NodeKind::Field(rec, i) => {
+            let i = *i;
+            match rec.kind {
+                NodeKind::Local(slot) => Code::new(move |ev| ev.field(ev.local(slot), i)),
+                _ => {
+                    let rec = code(rec);
+                    Code::new(move |ev| {
+                        let r = rec.run(ev);
+                        ev.field(r, i)
+                    })
+                }
+            }
+        }
+        NodeKind::Column { key, table, column } => {
+            let (table, column) = (*table, *column);
+            let local_field = match &key.kind {
+                NodeKind::Field(rec, f) => match rec.kind {
+                    NodeKind::Local(slot) => Some((slot, *f)),
+                    _ => None,
+                },
+                _ => None,
+            };
+            match local_field {
+                Some((slot, f)) => Code::new(move |ev| {
+                    let k = ev.field(ev.local(slot), f);
+                    ev.column(k, table, column)
+                }),
+                None => {
+                    let key = code(key);
+                    Code::new(move |ev| {
+                        let k = key.run(ev);
+                        ev.column(k, table, column)
+                    })
+                }
+            }
+        }
+        NodeKind::Not(x) => {
+            let x = code(x);
+            Code::new(move |ev| super::kleene(super::truth(x.run(ev)).map(|b| !b)))
+        }
+        NodeKind::Neg(x) => {
+            let x = code(x);
+            Code::new(move |ev| match x.run(ev) {
+                Value::Num(v) => Value::Num(-v),
+                other => other,
+            })
+        }
+        NodeKind::And(a, b) => {
+            let (a, b) = (code(a), code(b));
+            Code::new(move |ev| ev.and(&a, &b))
+        }
+        NodeKind::Or(a, b) => {
+            let (a, b) = (code(a), code(b));
+            Code::new(move |ev| ev.or(&a, &b))
+        }
+        NodeKind::Cmp(op, a, b) => {
+            let (op, a) = (*op, code(a));
+            match b.kind {
+                NodeKind::Const(r) => Code::new(move |ev| {
+                    let l = a.run(ev);
+                    ev.compare(op, l, r)
+                }),
+                _ => {
+                    let b = code(b);
+                    Code::new(move |ev| {
+                        let l = a.run(ev);
+                        let r = b.run(ev);
+                        ev.compare(op, l, r)
+                    })
+                }
+            }
+        }
+        NodeKind::In(negate, item, list) => {
+            let (negate, item) = (*negate, code(item));
+            match list.kind {
+                NodeKind::Const(l) => Code::new(move |ev| {
+                    let i = item.run(ev);
+                    ev.in_list(negate, i, l)
+                }),
+                _ => {
+                    let list = code(list);
+                    Code::new(move |ev| {
+                        let i = item.run(ev);
+                        let l = list.run(ev);
+                        ev.in_list(negate, i, l)
+                    })
+                }
+            }
+        }
+        NodeKind::Set(op, a, b) => {
+            let (op, a, b) = (*op, code(a), code(b));
+            Code::new(move |ev| {
+                let l = a.run(ev);
+                let r = b.run(ev);
+                ev.set_op(op, l, r)
+            })
+        }
+        NodeKind::Arith(op, a, b) => {
+            let (op, a, b) = (*op, code(a), code(b));
+            Code::new(move |ev| {
+                let l = a.run(ev);
+                let r = b.run(ev);
+                super::arith(op, l, r)
+            })
+        }
+        NodeKind::Test(test, x) => {
+            let (test, x) = (*test, code(x));
+            Code::new(move |ev| ev.test(test, &x))
+        }
+        NodeKind::List(items) => {
+            let items: Vec<Code> = items.iter().map(code).collect();
+            Code::new(move |ev| ev.list(&items))
+        }
+        NodeKind::Comprehension {
+            item,
+            var,
+            list,
+            filter,
+        } => {
+            let (item, var, list) = (code(item), *var, code(list));
+            let filter = filter.as_deref().map(code);
+            Code::new(move |ev| ev.comprehension(&item, var, &list, filter.as_ref()))
+        }
+        NodeKind::Quantifier {
+            kind,
+            var,
+            list,
+            cond,
+            skip,
+        } => {
+            let (kind, var, list, skip) = (*kind, *var, code(list), *skip);
+            let cond = cond.as_deref().map(code);
+            Code::new(move |ev| ev.quantify(kind, var, &list, cond.as_ref(), skip))
+        }
+        NodeKind::Query { table, tests } => {
+            let table = *table;
+            let tests: Vec<(u32, bool, Code)> = tests
+                .iter()
+                .map(|(c, is_in, v)| (*c, *is_in, code(v)))
+                .collect();
+            Code::new(move |ev| ev.query(table, &tests))
+        }
+        NodeKind::Match(value, arms) => {
+            let value = code(value);
+            let arms: Vec<(Option<Value>, Code)> =
+                arms.iter().map(|(p, r)| (*p, code(r))).collect();
+            Code::new(move |ev| ev.match_value(&value, &arms))
+        }
+        NodeKind::Call(id, args) => {
+            let id = *id;
+            let args: Vec<Code> = args.iter().map(code).collect();
+            Code::new(move |ev| ev.call(id, &args))
+        }
+    }
+}
