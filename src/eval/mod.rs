@@ -1,6 +1,7 @@
-//! Stage 3: the compiled form and the evaluator. Expressions evaluate by
-//! Kleene's three-valued logic; [`decide`] applies the rules, stage by stage,
-//! and builds the decision.
+//! Stage 3: the compiled form and the evaluator. Expressions, compiled to
+//! closures ([`compile`]), evaluate by Kleene's three-valued logic;
+//! [`evaluate`] applies the rules, stage by stage, and gives the [`Verdict`]
+//! from which the decision is built or written.
 
 pub mod compile;
 mod decide;
