@@ -168,8 +168,7 @@ pub(crate) fn write_json_str_contents(s: &str, mut put: impl FnMut(&str)) {
 
 /// Whether a string holds a quote, a backslash or a control character:
 /// eight bytes at a time, with the word tests for a zero byte and a byte
-/// below `n` (which never miss one). The last word overlaps the one before;
-/// a string under eight bytes is read as two overlapping halves.
+/// below `n` (which never miss one), the last eight overlapping.
 fn needs_escape(s: &str) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
@@ -178,33 +177,24 @@ fn needs_escape(s: &str) -> bool {
         below(x, 0x20) | below(x ^ (ONES * b'"' as u64), 1) | below(x ^ (ONES * b'\\' as u64), 1)
     };
     let bytes = s.as_bytes();
-    let word = |at: usize| {
-        bytes.get(at..at + 8).map_or(0, |w| {
-            special(u64::from_le_bytes(w.try_into().unwrap_or_default()))
-        })
-    };
-    let half = |at: usize| {
-        bytes
-            .get(at..at + 4)
-            .and_then(|h| h.try_into().ok())
-            .map_or(0, u32::from_le_bytes)
-    };
-    match bytes.len() {
-        0..4 => bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\'),
-        4..8 => {
-            let halves = u64::from(half(0)) | u64::from(half(bytes.len() - 4)) << 32;
-            special(halves) != 0
-        }
-        len => {
-            let mut found = word(len - 8);
-            let mut at = 0;
-            while at + 8 < len {
-                found |= word(at);
-                at += 8;
+    let Some(last) = bytes.last_chunk::<8>() else {
+        // Under eight bytes: two halves that may overlap, or a few bytes.
+        return match (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
+            (Some(first), Some(last)) => {
+                let halves = u64::from(u32::from_le_bytes(*first))
+                    | u64::from(u32::from_le_bytes(*last)) << 32;
+                special(halves) != 0
             }
-            found != 0
-        }
-    }
+            _ => bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\'),
+        };
+    };
+    let (words, _) = bytes.as_chunks::<8>();
+    let found = words
+        .iter()
+        .fold(special(u64::from_le_bytes(*last)), |found, w| {
+            found | special(u64::from_le_bytes(*w))
+        });
+    found != 0
 }
 
 /// How JSON writes the control characters.
