@@ -11,8 +11,8 @@ use crate::eval::program::*;
 use crate::syntax::ast::{self, Decl, KindKind, LiteralKind, TypeKind};
 use crate::syntax::span::Span;
 
-impl Checker<'_> {
-    pub(crate) fn policy(&mut self, policy: &ast::Policy) {
+impl<'a> Checker<'a> {
+    pub(crate) fn policy(&mut self, policy: &'a ast::Policy) {
         self.program.title = policy.title.as_ref().map(|t| t.node.clone());
         let decls = &policy.decls;
         // Type names first, so that declarations may refer to later ones.
@@ -51,8 +51,7 @@ impl Checker<'_> {
                 Decl::Const(c) => self.const_decl(c),
                 Decl::Set(s) => self.set_decl(s),
                 Decl::Define(def) if self.declare(&def.name.node, def.name.span) => {
-                    self.define_pending
-                        .insert(def.name.node.clone(), def.clone());
+                    self.define_pending.insert(def.name.node.clone(), def);
                 }
                 Decl::Lines(l) => self.lines_decl(l),
                 Decl::Example(e) => self.example_decl(e),
@@ -74,7 +73,7 @@ impl Checker<'_> {
                 help: Some("declare the outcomes, most decisive first: `outcomes deny > pend > allow default allow pending pend`".into()),
             });
         }
-        let mut rule_ids: HashMap<String, Span> = HashMap::new();
+        let mut rule_ids: HashMap<&str, Span> = HashMap::new();
         for d in decls {
             if let Decl::Stage(stage) = d {
                 self.stage_decl(stage, &mut rule_ids);
@@ -107,9 +106,9 @@ impl Checker<'_> {
             return;
         }
         let id = self.program.enums.len() as u32;
-        let mut values = Vec::new();
-        let mut by_name = HashMap::new();
-        let mut seen: HashMap<&str, Span> = HashMap::new();
+        let mut values = Vec::with_capacity(e.values.len());
+        let mut by_name = HashMap::with_capacity(e.values.len());
+        let mut seen: HashMap<&str, Span> = HashMap::with_capacity(e.values.len());
         for v in &e.values {
             if let Some(&first) = seen.get(v.node.as_str()) {
                 self.error(CheckError::Duplicate {
@@ -699,21 +698,21 @@ impl Checker<'_> {
         }
     }
 
-    fn stage_decl(&mut self, stage: &ast::StageDecl, rule_ids: &mut HashMap<String, Span>) {
+    fn stage_decl<'s>(&mut self, stage: &'s ast::StageDecl, rule_ids: &mut HashMap<&'s str, Span>) {
         if !self.declare(&format!("stage {}", stage.name.node), stage.name.span) {
             return;
         }
         let index = self.program.stages.len() as u32;
         let mut rules = Vec::new();
         for r in &stage.rules {
-            if let Some(&first) = rule_ids.get(&r.id.node) {
+            if let Some(&first) = rule_ids.get(r.id.node.as_str()) {
                 self.error(CheckError::DuplicateRule {
                     id: r.id.node.clone(),
                     span: r.id.span,
                     first,
                 });
             } else {
-                rule_ids.insert(r.id.node.clone(), r.id.span);
+                rule_ids.insert(&r.id.node, r.id.span);
             }
             rules.push(self.program.rules.len() as u32);
             let rule = self.rule_decl(r, index);
@@ -814,7 +813,7 @@ impl Checker<'_> {
     fn branch(&mut self, b: &ast::Branch) -> Branch {
         let cond = b.cond.as_ref().map(|c| self.condition(c));
         let mut outcome: Option<(u32, Span)> = None;
-        let mut first_name = String::new();
+        let mut first_name = "";
         let mut to = None;
         let mut effects = Vec::new();
         for e in &b.effects {
@@ -832,7 +831,7 @@ impl Checker<'_> {
                     }
                     if let Some(o) = self.outcome(name) {
                         outcome = Some((o, e.span));
-                        first_name = name.node.clone();
+                        first_name = &name.node;
                     }
                     if let Some(codes) = codes {
                         to = Some(self.codes(codes));

@@ -449,9 +449,11 @@ impl Checker<'_> {
     }
 
     /// The longest prefix of `segments` that is a declared fact: its slot and
-    /// how many segments it takes.
-    fn fact_prefix(&self, segments: &[crate::syntax::span::Ident]) -> Option<(u32, usize)> {
-        let mut joined = String::new();
+    /// how many segments it takes. (The dotted prefixes are built in a buffer
+    /// kept for the purpose: most paths are facts, and this runs for each.)
+    fn fact_prefix(&mut self, segments: &[crate::syntax::span::Ident]) -> Option<(u32, usize)> {
+        let mut joined = std::mem::take(&mut self.path_buffer);
+        joined.clear();
         let mut best = None;
         for (i, s) in segments.iter().enumerate() {
             if i > 0 {
@@ -462,6 +464,7 @@ impl Checker<'_> {
                 best = Some((slot, i + 1));
             }
         }
+        self.path_buffer = joined;
         best
     }
 
@@ -473,10 +476,14 @@ impl Checker<'_> {
             });
             return Some(error_node(span));
         }
-        if self.program.globals.contains_key(name) || self.define_pending.contains_key(name) {
+        // Each name is looked up once in each map: this runs for every path.
+        // A checked definition is a global too, so only a global may be one.
+        let global = self.program.globals.contains_key(name);
+        let pending = self.define_pending.contains_key(name);
+        if (global || pending) && !self.program.used.contains(name) {
             self.program.used.insert(name.to_string());
         }
-        if self.define_pending.contains_key(name) || self.define_done.contains_key(name) {
+        if pending || (global && self.define_done.contains_key(name)) {
             let id = self.define(name, span)?;
             let def = &self.program.defines[id as usize];
             if !def.params.is_empty() {
@@ -491,6 +498,9 @@ impl Checker<'_> {
             }
             let ty = def.ty.clone();
             return Some((node(NodeKind::Call(id, Vec::new()), span), ty));
+        }
+        if !global {
+            return None;
         }
         match self.program.globals.get(name)? {
             Global::Const(v, t) | Global::Set(v, t) => {
@@ -604,7 +614,9 @@ impl Checker<'_> {
             });
             return error_node(span);
         }
-        self.program.used.insert(name.node.clone());
+        if !self.program.used.contains(&name.node) {
+            self.program.used.insert(name.node.clone());
+        }
         let Some(id) = self.define(&name.node, name.span) else {
             return error_node(span);
         };

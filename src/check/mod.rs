@@ -86,7 +86,7 @@ pub(crate) struct Checker<'a> {
     /// The `for each` variable of the rule being checked.
     pub(crate) for_each: Option<u32>,
     /// Definitions not yet checked (by name -> AST).
-    pub(crate) define_pending: HashMap<String, ast::DefineDecl>,
+    pub(crate) define_pending: HashMap<String, &'a ast::DefineDecl>,
     /// Definitions being checked (cycle detection).
     pub(crate) define_active: Vec<String>,
     /// Definitions checked.
@@ -99,6 +99,8 @@ pub(crate) struct Checker<'a> {
     pub(crate) format_ids: HashMap<String, u32>,
     /// Proper prefixes of the declared facts' paths (`member`, `order`).
     pub(crate) fact_groups: std::collections::HashSet<String>,
+    /// A buffer for building dotted paths (see `fact_prefix`).
+    pub(crate) path_buffer: String,
 }
 
 impl<'a> Checker<'a> {
@@ -116,6 +118,7 @@ impl<'a> Checker<'a> {
             record_ids: HashMap::new(),
             format_ids: HashMap::new(),
             fact_groups: std::collections::HashSet::new(),
+            path_buffer: String::new(),
         }
     }
 

@@ -9,6 +9,39 @@ use crate::eval::program::{Column, Global, Table, Type, Value};
 use crate::syntax::ast;
 use crate::syntax::span::Span;
 
+/// A CSV file read: the header (or why it cannot be read), then each row with
+/// the line and byte it starts at (or an error and its line).
+type CsvFile = (
+    Result<csv::StringRecord, String>,
+    Vec<Result<(usize, usize, csv::StringRecord), (usize, String)>>,
+);
+
+/// Reads a CSV text with the `csv` crate (its first row is the header, and
+/// rows may differ in length).
+fn read_csv(text: &str) -> CsvFile {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let header = match reader.headers() {
+        Ok(headers) => Ok(headers.clone()),
+        Err(e) => Err(e.to_string()),
+    };
+    let rows = reader
+        .records()
+        .map(|record| match record {
+            Ok(record) => {
+                let (line, start) = record
+                    .position()
+                    .map_or((0, 0), |p| (p.line() as usize, p.byte() as usize));
+                Ok((line, start, record))
+            }
+            Err(e) => Err((e.position().map_or(0, |p| p.line() as usize), e.to_string())),
+        })
+        .collect();
+    (header, rows)
+}
+
 /// Byte ranges of the comma-separated cells of one CSV line starting at `start`.
 fn cell_spans(source: &str, start: usize) -> Vec<Span> {
     let line = source[start..].lines().next().unwrap_or("");
@@ -112,27 +145,23 @@ impl Checker<'_> {
     }
 
     fn load_rows(&mut self, table: &mut Table, key_name: &str, file: &str, text: String) {
-        let source = NamedSource::new(file, text.clone());
         let row_error =
             |line: usize, span: Span, message: String, label: String, help: Option<String>| {
                 CheckError::TableRow {
                     file: file.to_string(),
                     line,
                     message,
-                    source_code: source.clone(),
+                    source_code: NamedSource::new(file, text.clone()),
                     span,
                     label,
                     help,
                 }
             };
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .from_reader(text.as_bytes());
+        let (header, rows) = read_csv(&text);
         let expected: Vec<&str> = std::iter::once(key_name)
             .chain(table.columns.iter().map(|c| c.name.as_str()))
             .collect();
-        match reader.headers() {
+        match header {
             Ok(headers) => {
                 let spans = cell_spans(&text, 0);
                 for (i, want) in expected.iter().enumerate() {
@@ -165,11 +194,10 @@ impl Checker<'_> {
         }
         let width = expected.len();
         let mut seen = std::collections::HashSet::new();
-        for record in reader.records() {
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line() as usize);
+        for row in rows {
+            let (line, start, record) = match row {
+                Ok(row) => row,
+                Err((line, e)) => {
                     self.errors.push(row_error(
                         line,
                         Span::new(0, 0),
@@ -180,19 +208,23 @@ impl Checker<'_> {
                     continue;
                 }
             };
-            let (line, start) = record
-                .position()
-                .map_or((0, 0), |p| (p.line() as usize, p.byte() as usize));
-            let spans = cell_spans(&text, start);
-            let line_span = spans
-                .first()
-                .copied()
-                .unwrap_or_default()
-                .to(spans.last().copied().unwrap_or_default());
+            // The cells' spans are only needed for an error: found then.
+            let spans = || cell_spans(&text, start);
+            let line_span = |spans: &[Span]| {
+                spans
+                    .first()
+                    .copied()
+                    .unwrap_or_default()
+                    .to(spans.last().copied().unwrap_or_default())
+            };
+            let cell_span = |c: usize| {
+                let spans = spans();
+                spans.get(c).copied().unwrap_or(line_span(&spans))
+            };
             if record.len() < width {
                 self.errors.push(row_error(
                     line,
-                    line_span,
+                    line_span(&spans()),
                     format!(
                         "row has {} cells, the table declares {width} columns",
                         record.len()
@@ -203,13 +235,12 @@ impl Checker<'_> {
                 continue;
             }
             let key_text = record.get(0).unwrap_or("");
-            let key_span = spans.first().copied().unwrap_or(line_span);
             let format = &self.program.formats[table.key_format as usize];
             if !format.regex.is_match(key_text) {
                 let (fname, pattern) = (format.name.clone(), format.regex.as_str().to_string());
                 self.errors.push(row_error(
                     line,
-                    key_span,
+                    cell_span(0),
                     format!("`{key_text}` is not a valid `{fname}`"),
                     format!("does not match `{pattern}`"),
                     None,
@@ -220,7 +251,7 @@ impl Checker<'_> {
             if !seen.insert(key) {
                 self.errors.push(row_error(
                     line,
-                    key_span,
+                    cell_span(0),
                     format!("key `{key_text}` appears twice"),
                     "again here".into(),
                     None,
@@ -231,14 +262,13 @@ impl Checker<'_> {
             let mut ok = true;
             for (c, column) in table.columns.iter().enumerate() {
                 let cell = record.get(c + 1).unwrap_or("").trim();
-                let span = spans.get(c + 1).copied().unwrap_or(line_span);
                 let value = if cell.is_empty() {
                     if column.may_be_absent {
                         Value::Absent
                     } else {
                         self.errors.push(row_error(
                             line,
-                            span,
+                            cell_span(c + 1),
                             format!("column `{}` is empty", column.name),
                             "empty".into(),
                             Some(format!(
@@ -255,7 +285,7 @@ impl Checker<'_> {
                         Err((message, help)) => {
                             self.errors.push(row_error(
                                 line,
-                                span,
+                                cell_span(c + 1),
                                 message,
                                 format!("in column `{}`", column.name),
                                 help,

@@ -109,38 +109,47 @@ fn depth(e: &Expr) -> usize {
     let mut stack = vec![(e, 1usize)];
     while let Some((e, d)) = stack.pop() {
         deepest = deepest.max(d);
-        let children: Vec<&Expr> = match &e.node {
-            ExprKind::Unary { operand, .. } | ExprKind::Test { operand, .. } => vec![operand],
-            ExprKind::Binary { lhs, rhs, .. } => vec![lhs, rhs],
-            ExprKind::Set(items) | ExprKind::Call { args: items, .. } => items.iter().collect(),
+        let d = d + 1;
+        match &e.node {
+            ExprKind::Unary { operand, .. } | ExprKind::Test { operand, .. } => {
+                stack.push((&**operand, d))
+            }
+            ExprKind::Binary { lhs, rhs, .. } => stack.extend([(&**lhs, d), (&**rhs, d)]),
+            ExprKind::Set(items) | ExprKind::Call { args: items, .. } => {
+                stack.extend(items.iter().map(|c| (c, d)))
+            }
             ExprKind::Comprehension {
                 item, list, filter, ..
             } => {
-                let mut c: Vec<&Expr> = vec![item, list];
-                c.extend(filter.as_deref());
-                c
+                stack.extend([(&**item, d), (&**list, d)]);
+                stack.extend(filter.as_deref().map(|c| (c, d)));
             }
             ExprKind::Quantifier { list, cond, .. } => {
-                let mut c: Vec<&Expr> = vec![list];
-                c.extend(cond.as_deref());
-                c
+                stack.push((&**list, d));
+                stack.extend(cond.as_deref().map(|c| (c, d)));
             }
-            ExprKind::Query { tests, .. } => tests.iter().map(|t| &t.value).collect(),
+            ExprKind::Query { tests, .. } => stack.extend(tests.iter().map(|t| (&t.value, d))),
             ExprKind::Match { value, arms } => {
-                let mut c: Vec<&Expr> = vec![value];
+                stack.push((&**value, d));
                 for (pattern, result) in arms {
-                    c.extend(pattern.as_ref());
-                    c.push(result);
+                    stack.extend(pattern.as_ref().map(|p| (p, d)));
+                    stack.push((result, d));
                 }
-                c
             }
-            ExprKind::Number(_) | ExprKind::Str(_) | ExprKind::Bool(_) | ExprKind::Path(_) => {
-                Vec::new()
-            }
-        };
-        stack.extend(children.into_iter().map(|c| (c, d + 1)));
+            ExprKind::Number(_) | ExprKind::Str(_) | ExprKind::Bool(_) | ExprKind::Path(_) => {}
+        }
     }
     deepest
+}
+
+/// A primary and its depth; most are leaves, which need no walk.
+fn bounded_primary(pair: Pair<Rule>) -> (Expr, usize) {
+    let e = primary(pair);
+    let d = match e.node {
+        ExprKind::Number(_) | ExprKind::Str(_) | ExprKind::Bool(_) | ExprKind::Path(_) => 1,
+        _ => depth(&e),
+    };
+    bounded(e, d)
 }
 
 thread_local! {
@@ -167,13 +176,47 @@ fn take_too_deep() -> Result<(), SyntaxError> {
     TOO_DEEP.with(|t| t.borrow_mut().take()).map_or(Ok(()), Err)
 }
 
+/// Whether `source` has a control character other than a line feed. Such a
+/// text is parsed from the grammar's strict entry rules, which scan comments,
+/// strings and example JSON character by character (see "strict and fast
+/// scanning" in the grammar). Written to let the compiler test many bytes at
+/// once.
+fn needs_strict(source: &str) -> bool {
+    source.as_bytes().chunks(64).any(|chunk| {
+        chunk
+            .iter()
+            .fold(false, |found, &b| found | ((b < 0x20) & (b != b'\n')))
+    })
+}
+
+/// Parses `source` from `rule`, or from `strict_rule` (which wraps `rule`)
+/// for strict scanning; returns the pairs inside `rule`.
+fn parse_from<'i>(
+    rule: Rule,
+    strict_rule: Rule,
+    source: &'i str,
+    strict: bool,
+) -> Result<Option<Pair<'i, Rule>>, SyntaxError> {
+    let mut pairs = PolicyParser::parse(if strict { strict_rule } else { rule }, source)
+        .map_err(|e| syntax_error(e, source))?;
+    let root = pairs.next();
+    Ok(if strict {
+        root.and_then(|r| r.into_inner().next())
+    } else {
+        root
+    })
+}
+
 /// Parses a whole policy file.
 pub fn parse_policy(source: &str) -> Result<Policy, SyntaxError> {
+    policy_from(source, needs_strict(source))
+}
+
+/// Parses a whole policy file, scanning strictly or not.
+fn policy_from(source: &str, strict: bool) -> Result<Policy, SyntaxError> {
     check_nesting(source)?;
     let _ = take_too_deep();
-    let mut pairs =
-        PolicyParser::parse(Rule::policy, source).map_err(|e| syntax_error(e, source))?;
-    let Some(root) = pairs.next() else {
+    let Some(root) = parse_from(Rule::policy, Rule::strict_policy, source, strict)? else {
         return Ok(Policy {
             title: None,
             decls: Vec::new(),
@@ -200,9 +243,9 @@ pub fn parse_policy(source: &str) -> Result<Policy, SyntaxError> {
 pub fn parse_expr(source: &str) -> Result<Expr, SyntaxError> {
     check_nesting(source)?;
     let _ = take_too_deep();
-    let mut pairs =
-        PolicyParser::parse(Rule::expr_input, source).map_err(|e| syntax_error(e, source))?;
-    let root = pairs.next().and_then(|p| p.into_inner().next());
+    let strict = needs_strict(source);
+    let root = parse_from(Rule::expr_input, Rule::strict_expr_input, source, strict)?
+        .and_then(|p| p.into_inner().next());
     match root {
         Some(e) => {
             let e = expr(e);
@@ -394,6 +437,9 @@ fn ident(pair: Pair<Rule>) -> Ident {
 }
 
 fn unescape(raw: &str) -> String {
+    if !raw.contains('\\') {
+        return raw.to_string();
+    }
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars();
     while let Some(c) = chars.next() {
@@ -411,10 +457,11 @@ fn unescape(raw: &str) -> String {
     out
 }
 
+/// A `string` (its text, quotes included): what is between the quotes.
 fn string(pair: Pair<Rule>) -> Spanned<String> {
-    let sp = span(&pair);
-    let inner = pair.into_inner().next().map(|p| p.as_str()).unwrap_or("");
-    Spanned::new(unescape(inner), sp)
+    let text = pair.as_str();
+    let inner = text.get(1..text.len().saturating_sub(1)).unwrap_or("");
+    Spanned::new(unescape(inner), span(&pair))
 }
 
 fn number_value(text: &str) -> f64 {
@@ -961,12 +1008,15 @@ fn pratt() -> &'static PrattParser<Rule> {
 fn expr(pair: Pair<Rule>) -> Expr {
     match pair.as_rule() {
         Rule::expr => {
+            let inner = pair.into_inner();
+            // Most expressions are one operand: no operators to order.
+            if inner.len() == 1
+                && let Some(only) = inner.peek()
+            {
+                return bounded_primary(only).0;
+            }
             pratt()
-                .map_primary(|p| {
-                    let e = primary(p);
-                    let d = depth(&e);
-                    bounded(e, d)
-                })
+                .map_primary(bounded_primary)
                 .map_prefix(|op, (operand, d)| {
                     let sp = span(&op).to(operand.span);
                     let op = if op.as_rule() == Rule::op_not {
@@ -1041,7 +1091,7 @@ fn expr(pair: Pair<Rule>) -> Expr {
                         d + 1,
                     )
                 })
-                .parse(pair.into_inner())
+                .parse(inner)
                 .0
         }
         _ => primary(pair),
@@ -1472,6 +1522,46 @@ mod tests {
         let fine = format!("{}a{} and \"(((((\"", "(".repeat(50), ")".repeat(50));
         assert!(parse_expr(&fine).is_ok());
         assert!(parse_expr("not not a is known and -(-(1)) < 2").is_ok());
+    }
+
+    /// The fast scans of comments, strings, messages and example JSON (used
+    /// where the only control character is the line feed) read text exactly
+    /// as the character-by-character ones do: same tree, same errors.
+    #[test]
+    fn fast_and_strict_scanning_agree() {
+        let mut texts = vec![crate::EMBEDDED_POLICY.to_string()];
+        for broken in [
+            r#"example "e" { request {"a": "b} expect {} }"#,
+            "example \"e\" { request {\"a\": \"b\n\"} expect {} }",
+            r#"example "e" { request {"a": {"b": "\"}"}} expect {"x": 1}"#,
+            r#"example "e" { request {"a": [1, {"b": "}"}]} expect {} }"#,
+            r#"sections "a\"b", "c"#,
+            "sections \"a\nb\"",
+            r#"stage s { rule A1 a then deny because "x } y" }"#,
+            r#"stage s { rule A1 a then deny because "x {a b" }"#,
+            r#"stage s { rule A1 a then deny because "x \{ {a} \" y" }"#,
+            "stage s { rule A1 a # then\n then deny # ok",
+        ] {
+            texts.push(broken.to_string());
+        }
+        for text in &texts {
+            assert!(!needs_strict(text), "{text}");
+            assert_eq!(policy_from(text, false), policy_from(text, true), "{text}");
+        }
+    }
+
+    /// A text with other control characters is scanned strictly, and they are
+    /// rejected where they were before the fast scans.
+    #[test]
+    fn control_characters_pick_strict_scanning() {
+        assert!(needs_strict("a\tb"));
+        assert!(needs_strict("a\r\nb"));
+        assert!(!needs_strict("a\nb"));
+        let e = fails("example \"e\" { request {\"a\": \"b\u{1}\"} expect {} }");
+        assert!(e.message.contains("a JSON object"), "{}", e.message);
+        assert_eq!(parses("# a\tcomment\r\nconst C = 1").decls.len(), 1);
+        let e = fails("sections \"a\u{1}\"");
+        assert!(e.message.contains("a string"), "{}", e.message);
     }
 
     #[test]
