@@ -223,7 +223,8 @@ impl Policy {
 
     /// Evaluates a bound request: what every rule did, ready to become a
     /// [`Decision`] ([`eval::Verdict::decision`]) or JSON
-    /// ([`eval::Verdict::write_json`]).
+    /// ([`eval::Verdict::write_json`]). The verdict lives in `scratch`'s
+    /// buffers, reused by the next request: a worker allocates once.
     pub fn evaluate<'a>(&'a self, facts: &'a Facts, scratch: &'a mut Scratch) -> eval::Verdict<'a> {
         eval::evaluate(&self.program, facts, scratch)
     }

@@ -38,8 +38,9 @@ pub struct Facts {
     pub texts: Vec<String>,
 }
 
-/// A worker's scratch space: locals and the lists made while evaluating.
-/// Reuse one across requests to avoid allocating.
+/// A worker's scratch space: locals, the lists made while evaluating, and
+/// the buffers of the last request's [`Verdict`]. Reuse one across requests
+/// to avoid allocating.
 #[derive(Clone, Debug, Default)]
 pub struct Scratch {
     locals: Vec<Value>,
