@@ -46,6 +46,32 @@ fn a_drug_off_the_formulary_is_refused() {
     );
 }
 
+/// The rules in a decision's trace.
+fn traced(d: &Value) -> Vec<String> {
+    d["trace"]
+        .as_array()
+        .map(|t| {
+            t.iter()
+                .filter_map(|e| e["rule"].as_str())
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_rule_can_name_a_code_outside_the_table() {
+    let d = give(json!({"patient": {"age": 40}, "rx": {"fills": fills("99999-0001", 10)}}));
+    let rules = traced(&d);
+    assert!(rules.iter().any(|r| r.starts_with("F5")), "{rules:?}");
+    assert!(rules.iter().any(|r| r.starts_with("F1")), "{rules:?}");
+    // Another code outside the table is not that one.
+    let d = give(json!({"patient": {"age": 40}, "rx": {"fills": fills("12345-6789", 10)}}));
+    let rules = traced(&d);
+    assert!(!rules.iter().any(|r| r.starts_with("F5")), "{rules:?}");
+    assert!(rules.iter().any(|r| r.starts_with("F1")), "{rules:?}");
+}
+
 #[test]
 fn an_unknown_prior_auth_asks_and_names_the_fact() {
     let d = give(json!({"patient": {"age": 40}, "rx": {"fills": fills("50090-1234", 30)}}));

@@ -7,9 +7,10 @@
 //!
 //! The semantics live in [`Eval`]'s operations; this module only wires them.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::Eval;
+use super::fold::Keyed;
 use super::program::{Node, NodeKind, Value};
 
 /// A node's compiled code.
@@ -213,5 +214,64 @@ pub fn compile(kind: &NodeKind) -> Code {
             let args: Vec<Code> = args.iter().map(code).collect();
             Code::new(move |ev| ev.call(id, &args))
         }
+    }
+}
+
+/// A row's remembered value: a value, or the items of a list.
+enum Remembered {
+    Value(Value),
+    List(Box<[Value]>),
+}
+
+/// A lookup by row, for a node that depends only on the code of the line in
+/// local `var` (see [`super::fold`]): the value at the line's row, computed
+/// by `fallback` the first time a line of that row needs it and remembered.
+/// `rows` counts the table's rows and one more for codes outside it, whose
+/// value is remembered only if `outside` (the node does not read the code
+/// itself).
+pub fn by_row(var: u32, keyed: Keyed, rows: usize, outside: bool, fallback: Code) -> Code {
+    let cells: Box<[OnceLock<Remembered>]> = (0..rows).map(|_| OnceLock::new()).collect();
+    let last = rows.saturating_sub(1);
+    Code::new(move |ev| {
+        let Value::Sym(s) = ev.field(ev.local(var), keyed.field) else {
+            return fallback.run(ev);
+        };
+        let table = &ev.program.tables[keyed.table as usize];
+        let row = table.row(s).unwrap_or(last);
+        let Some(cell) = cells.get(row).filter(|_| outside || row != last) else {
+            return fallback.run(ev);
+        };
+        match cell.get() {
+            Some(Remembered::Value(v)) => *v,
+            Some(Remembered::List(items)) => ev.new_list(items),
+            None => {
+                let v = fallback.run(ev);
+                if let Some(r) = remembered(ev, v) {
+                    // Another worker may have set it first, to the same value.
+                    let _ = cell.set(r);
+                }
+                v
+            }
+        }
+    })
+}
+
+/// What of a value can be remembered beyond this request: not an unknown,
+/// a record or a text of the request, nor a list holding one.
+fn remembered(ev: &Eval, v: Value) -> Option<Remembered> {
+    let lasting = |v: &Value| match v {
+        Value::Sym(s) => (*s as usize) < ev.program.syms.len(),
+        Value::Bool(_) | Value::Num(_) | Value::Absent => true,
+        Value::Unknown | Value::Rec(_) | Value::List(_) => false,
+    };
+    match v {
+        Value::List(id) => {
+            let items = ev.list_items(id);
+            items
+                .iter()
+                .all(lasting)
+                .then(|| Remembered::List(items.into()))
+        }
+        v => lasting(&v).then_some(Remembered::Value(v)),
     }
 }

@@ -35,8 +35,8 @@ fn keyed_field(program: &Program) -> Option<(u32, u32)> {
 
 /// Whether a node depends on nothing but constants and the line's code
 /// (`var` holds the line; `field` is its code). Sees through definitions
-/// called with the line or with such values.
-fn code_only(program: &Program, node: &Node, var: u32, field: u32) -> bool {
+/// called with the line or with such values, and through `let`s.
+pub(super) fn code_only(program: &Program, node: &Node, var: u32, field: u32) -> bool {
     code_only_in(program, node, &[var], &[], field)
 }
 
@@ -57,6 +57,8 @@ fn code_only_in(program: &Program, node: &Node, lines: &[u32], values: &[u32], f
         | NodeKind::In(_, a, b)
         | NodeKind::Set(_, a, b) => ok(a) && ok(b),
         NodeKind::Match(v, arms) => ok(v) && arms.iter().all(|(_, r)| ok(r)),
+        NodeKind::Query { tests, .. } => tests.iter().all(|(_, _, v)| ok(v)),
+        NodeKind::Let(id) => program.lets.get(*id as usize).is_some_and(ok),
         NodeKind::Call(id, args) => {
             let Some(def) = program.defines.get(*id as usize) else {
                 return false;
@@ -74,6 +76,51 @@ fn code_only_in(program: &Program, node: &Node, lines: &[u32], values: &[u32], f
         }
         _ => false,
     }
+}
+
+/// Whether a code-only node reads the line's code itself, not only its
+/// columns (`line.code is "76376"`). Such a node's value on the made-up code
+/// of the filters' last row is not that of every code outside the table: a
+/// rule may name one.
+pub(super) fn reads_code(program: &Program, node: &Node, lines: &[u32], field: u32) -> bool {
+    let is_code = |n: &Node| {
+        matches!(&n.kind, NodeKind::Field(rec, f)
+            if *f == field && matches!(rec.kind, NodeKind::Local(v) if lines.contains(&v)))
+    };
+    match &node.kind {
+        NodeKind::Column { key, .. } if is_code(key) => false,
+        _ if is_code(node) => true,
+        NodeKind::Let(id) => program
+            .lets
+            .get(*id as usize)
+            .is_none_or(|body| reads_code(program, body, lines, field)),
+        NodeKind::Call(id, args) => {
+            let Some(def) = program.defines.get(*id as usize) else {
+                return true;
+            };
+            let inner: Vec<u32> = def
+                .params
+                .iter()
+                .zip(args)
+                .filter(|(_, a)| matches!(a.kind, NodeKind::Local(v) if lines.contains(&v)))
+                .map(|(p, _)| *p)
+                .collect();
+            args.iter().any(|a| reads_code(program, a, lines, field))
+                || (!inner.is_empty() && reads_code(program, &def.body, &inner, field))
+        }
+        _ => {
+            let mut reads = false;
+            node.for_each_child(&mut |c| reads |= reads_code(program, c, lines, field));
+            reads
+        }
+    }
+}
+
+/// Whether a node depends only on the columns of the line's code: its value
+/// is the same for every code outside the table. The line filters decide
+/// such conjuncts for every line.
+fn columns_only(program: &Program, node: &Node, var: u32, field: u32) -> bool {
+    code_only(program, node, var, field) && !reads_code(program, node, &[var], field)
 }
 
 /// Whether a node reads the local `var` (the rule's line), directly, through
@@ -141,7 +188,9 @@ fn request_guards(program: &mut Program) {
         let filtered = rule.line_filter.is_some();
         let line_rest: Vec<Node> = line
             .into_iter()
-            .filter(|n| !(filtered && key.is_some_and(|field| code_only(program, n, var, field))))
+            .filter(|n| {
+                !(filtered && key.is_some_and(|field| columns_only(program, n, var, field)))
+            })
             .cloned()
             .collect();
         let request: Vec<Node> = request.into_iter().cloned().collect();
@@ -165,10 +214,79 @@ fn conjoin(parts: Vec<Node>, span: crate::syntax::span::Span) -> Option<Node> {
         .reduce(|a, b| Node::new(NodeKind::And(Box::new(a), Box::new(b)), span))
 }
 
-/// Computes every line rule's filter, then each stage's candidates per row.
+/// Computes every line rule's filter, then each stage's candidates per row,
+/// then folds what depends only on a line's code (see [`super::fold`]).
 pub fn compute(program: &mut Program) {
-    line_filters(program);
+    let rows = RowFacts::new(program);
+    if let Some(rows) = &rows {
+        line_filters(program, rows);
+    }
     candidates(program);
+    if let Some(rows) = &rows {
+        let keyed = super::fold::Keyed {
+            field: rows.field,
+            table: rows.table,
+            lines: program.lines.as_ref().map(|l| l.fact),
+        };
+        super::fold::fold(program, keyed);
+    }
+}
+
+/// A made-up request of one line per row of the code table, and one more
+/// line whose code is outside it: what line filters and folding evaluate.
+struct RowFacts {
+    /// The line record's field that keys the table.
+    field: u32,
+    /// The table.
+    table: u32,
+    /// The number of lines: the table's rows and one more.
+    count: usize,
+    /// The line record's width.
+    width: usize,
+    /// The lines' records.
+    facts: Facts,
+}
+
+impl RowFacts {
+    fn new(program: &Program) -> Option<RowFacts> {
+        let (field, table) = keyed_field(program)?;
+        let width = program
+            .lines
+            .as_ref()
+            .and_then(|l| match &program.facts[l.fact as usize].spec.ty {
+                Type::List(item) => match **item {
+                    Type::Record(r) => Some(program.records[r as usize].fields.len()),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .unwrap_or(0);
+        let keys = &program.tables[table as usize].keys;
+        let outside = program.syms.len() as u32;
+        let mut facts = Facts::default();
+        for key in keys.iter().copied().chain(std::iter::once(outside)) {
+            for i in 0..width {
+                facts.records.push(if i as u32 == field {
+                    Value::Sym(key)
+                } else {
+                    Value::Unknown
+                });
+            }
+        }
+        facts.texts.push(String::new());
+        Some(RowFacts {
+            field,
+            table,
+            count: keys.len() + 1,
+            width,
+            facts,
+        })
+    }
+
+    /// The line of row `r`.
+    fn line(&self, r: usize) -> Value {
+        Value::Rec((r * self.width) as u32)
+    }
 }
 
 /// For each stage and row, the line rules whose filter lets the row
@@ -191,37 +309,10 @@ fn candidates(program: &mut Program) {
     program.candidates = candidates;
 }
 
-/// Computes every line rule's filter. Row `rows.len()` stands for a code
-/// outside the table.
-fn line_filters(program: &mut Program) {
-    let Some((field, table)) = keyed_field(program) else {
-        return;
-    };
-    let rows = program.tables[table as usize].keys.clone();
-    let width = program
-        .lines
-        .as_ref()
-        .and_then(|l| match &program.facts[l.fact as usize].spec.ty {
-            Type::List(item) => match **item {
-                Type::Record(r) => Some(program.records[r as usize].fields.len()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .unwrap_or(0);
-    // A request of one line per row (and one code outside the table).
-    let outside = program.syms.len() as u32;
-    let mut facts = Facts::default();
-    for key in rows.iter().copied().chain(std::iter::once(outside)) {
-        for i in 0..width {
-            facts.records.push(if i as u32 == field {
-                Value::Sym(key)
-            } else {
-                Value::Unknown
-            });
-        }
-    }
-    facts.texts.push(String::new());
+/// Computes every line rule's filter. Row `rows.count - 1` stands for a
+/// code outside the table.
+fn line_filters(program: &mut Program, rows: &RowFacts) {
+    let field = rows.field;
     let mut filters = Vec::with_capacity(program.rules.len());
     let mut residuals = Vec::with_capacity(program.rules.len());
     for rule in &program.rules {
@@ -258,19 +349,27 @@ fn line_filters(program: &mut Program) {
             continue;
         }
         let mut scratch = Scratch::default();
-        let mut ev = Eval::new(program, &facts, &mut scratch);
-        let holds =
-            |ev: &mut Eval, parts: &[&Node]| parts.iter().all(|p| ev.eval(p) != Value::Bool(false));
-        let filter: Vec<bool> = (0..=rows.len())
+        let mut ev = Eval::new(program, &rows.facts, &mut scratch);
+        // On the last row, for codes outside the table, only the parts on
+        // the code's columns decide: the made-up code stands for none of the
+        // codes a rule may name.
+        let outside = rows.count - 1;
+        let holds = |ev: &mut Eval, parts: &[&Node], r: usize| {
+            parts.iter().all(|p| {
+                (r == outside && reads_code(program, p, &[var], field))
+                    || ev.eval(p) != Value::Bool(false)
+            })
+        };
+        let filter: Vec<bool> = (0..rows.count)
             .map(|r| {
-                ev.set_local(var, Value::Rec((r * width) as u32));
-                holds(&mut ev, &when_parts) && branch_parts.iter().any(|b| holds(&mut ev, b))
+                ev.set_local(var, rows.line(r));
+                holds(&mut ev, &when_parts, r) && branch_parts.iter().any(|b| holds(&mut ev, b, r))
             })
             .collect();
         filters.push(Some(filter));
-        // Where the filter lets a line through, its code-only conjuncts of
-        // `when` hold (they can be neither false nor unknown), so the
-        // evaluator need only check the rest.
+        // Where the filter lets a line through, its conjuncts of `when` on
+        // the code's columns hold (they can be neither false nor unknown),
+        // so the evaluator need only check the rest.
         if !when_parts.is_empty()
             && let Some(w) = &rule.when
         {
@@ -278,7 +377,7 @@ fn line_filters(program: &mut Program) {
             conjuncts(w, &mut all);
             let rest: Vec<Node> = all
                 .into_iter()
-                .filter(|n| !code_only(program, n, var, field))
+                .filter(|n| !columns_only(program, n, var, field))
                 .cloned()
                 .collect();
             if let Some(last) = residuals.last_mut() {
@@ -290,6 +389,7 @@ fn line_filters(program: &mut Program) {
         rule.line_filter = filter;
         rule.residual = residual;
     }
+    // The request guards leave out of the line guards what the filters decide.
+    program.line_key = Some((field, rows.table));
     request_guards(program);
-    program.line_key = Some((field, table));
 }

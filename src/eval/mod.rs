@@ -6,6 +6,7 @@
 pub mod compile;
 mod decide;
 pub mod filter;
+mod fold;
 pub mod program;
 
 use compile::Code;
@@ -498,14 +499,30 @@ impl<'a> Eval<'a> {
 
     /// `table where col is v and col in vs`: the keys of the rows that match.
     fn query(&mut self, table: u32, tests: &[(u32, bool, Code)]) -> Value {
-        let mut wanted = Vec::with_capacity(tests.len());
-        for (column, is_in, value) in tests {
+        // The tests' values; unknown at the first unknown one, whose facts
+        // are the ones the result records.
+        const MOST: usize = 8;
+        let mut few = [(0usize, false, Value::Unknown); MOST];
+        let mut many = Vec::new();
+        for (i, (column, is_in, value)) in tests.iter().enumerate() {
             let v = value.run(self);
             if v == Value::Unknown {
                 return Value::Unknown;
             }
-            wanted.push((*column as usize, *is_in, v));
+            let test = (*column as usize, *is_in, v);
+            match few.get_mut(i) {
+                Some(slot) => *slot = test,
+                None => many.push(test),
+            }
         }
+        if !many.is_empty() {
+            many.splice(0..0, few);
+        }
+        let wanted = if many.is_empty() {
+            &few[..tests.len()]
+        } else {
+            &many[..]
+        };
         let t = &self.program.tables[table as usize];
         let mut keys = std::mem::take(&mut self.scratch.building);
         keys.clear();

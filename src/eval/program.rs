@@ -146,7 +146,46 @@ pub struct Table {
     pub row_of: Vec<u32>,
     /// Per column: the rows holding each symbol (`ABSENT_KEY`: empty
     /// cells), in row order. Empty for columns of other types.
-    pub postings: Vec<HashMap<u32, Vec<u32>>>,
+    pub postings: Vec<Postings>,
+}
+
+/// A column's postings: for each symbol it holds, the rows that hold it.
+/// Keys sorted, for a binary search; each key's rows a run of `rows`.
+#[derive(Clone, Debug, Default)]
+pub struct Postings {
+    keys: Vec<u32>,
+    /// Where each key's rows start in `rows`; one more at the end.
+    starts: Vec<u32>,
+    rows: Vec<u32>,
+}
+
+impl Postings {
+    /// The postings of `(key, row)` pairs given in row order.
+    fn new(mut pairs: Vec<(u32, u32)>) -> Postings {
+        pairs.sort_unstable();
+        let mut p = Postings::default();
+        for (key, row) in pairs {
+            if p.keys.last() != Some(&key) {
+                p.keys.push(key);
+                p.starts.push(p.rows.len() as u32);
+            }
+            p.rows.push(row);
+        }
+        p.starts.push(p.rows.len() as u32);
+        p
+    }
+
+    /// The rows holding `key`, in row order.
+    fn get(&self, key: u32) -> &[u32] {
+        match self.keys.binary_search(&key) {
+            Ok(i) => &self.rows[self.starts[i] as usize..self.starts[i + 1] as usize],
+            Err(_) => &[],
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
 }
 
 /// The posting key of an empty cell.
@@ -157,16 +196,16 @@ impl Table {
     pub fn index(&mut self) {
         self.postings = (0..self.columns.len())
             .map(|c| {
-                let mut map: HashMap<u32, Vec<u32>> = HashMap::new();
+                let mut pairs = Vec::with_capacity(self.rows.len());
                 for (r, row) in self.rows.iter().enumerate() {
                     let key = match row[c] {
                         Value::Sym(s) => s,
                         Value::Absent => ABSENT_KEY,
-                        _ => return HashMap::new(),
+                        _ => return Postings::default(),
                     };
-                    map.entry(key).or_default().push(r as u32);
+                    pairs.push((key, r as u32));
                 }
-                map
+                Postings::new(pairs)
             })
             .collect();
     }
@@ -174,8 +213,8 @@ impl Table {
     /// The rows a column test `column is value` can match, if the column is
     /// indexed.
     pub fn posting(&self, column: usize, value: Value) -> Option<&[u32]> {
-        let map = self.postings.get(column)?;
-        if map.is_empty() {
+        let postings = self.postings.get(column)?;
+        if postings.is_empty() {
             return None;
         }
         let key = match value {
@@ -183,7 +222,7 @@ impl Table {
             Value::Absent => ABSENT_KEY,
             _ => return None,
         };
-        Some(map.get(&key).map_or(&[], Vec::as_slice))
+        Some(postings.get(key))
     }
 }
 
@@ -384,6 +423,44 @@ impl Node {
     pub fn new(kind: NodeKind, span: Span) -> Node {
         let code = super::compile::compile(&kind);
         Node { kind, span, code }
+    }
+
+    /// Calls `f` with each of its operands.
+    pub fn for_each_child<'n>(&'n self, f: &mut dyn FnMut(&'n Node)) {
+        match &self.kind {
+            NodeKind::Const(_) | NodeKind::Fact(_) | NodeKind::Local(_) | NodeKind::Let(_) => {}
+            NodeKind::Field(x, _)
+            | NodeKind::Not(x)
+            | NodeKind::Neg(x)
+            | NodeKind::Test(_, x)
+            | NodeKind::Column { key: x, .. } => f(x),
+            NodeKind::And(a, b)
+            | NodeKind::Or(a, b)
+            | NodeKind::Cmp(_, a, b)
+            | NodeKind::In(_, a, b)
+            | NodeKind::Set(_, a, b)
+            | NodeKind::Arith(_, a, b) => {
+                f(a);
+                f(b);
+            }
+            NodeKind::List(items) | NodeKind::Call(_, items) => items.iter().for_each(f),
+            NodeKind::Comprehension {
+                item, list, filter, ..
+            } => {
+                f(item);
+                f(list);
+                filter.iter().for_each(|x| f(x));
+            }
+            NodeKind::Quantifier { list, cond, .. } => {
+                f(list);
+                cond.iter().for_each(|x| f(x));
+            }
+            NodeKind::Query { tests, .. } => tests.iter().for_each(|t| f(&t.2)),
+            NodeKind::Match(v, arms) => {
+                f(v);
+                arms.iter().for_each(|a| f(&a.1));
+            }
+        }
     }
 }
 

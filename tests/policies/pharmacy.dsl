@@ -62,6 +62,12 @@ stage plan {
     when rx.channel is mail and f.ndc.tier is brand
     then pay_with_note, caution "brand by mail: check generic availability"
 
+  # A code outside the table, named by the rule itself.
+  rule F5 recalled cites "§1"
+    for each f in rx.fills
+    when rx.channel is retail and f.ndc is "99999-0001"
+    then refuse because "{f.ndc} is recalled"
+
   rule R1 routing cites "§2"
     if rx.channel is mail then set route = mail
 }
