@@ -11,7 +11,8 @@ use std::sync::{Arc, OnceLock};
 
 use super::Eval;
 use super::fold::Keyed;
-use super::program::{Node, NodeKind, Value};
+use super::program::{Effect, MessagePart, Node, NodeKind, Program, Value};
+use super::{Facts, Scratch};
 
 /// A node's compiled code.
 #[derive(Clone)]
@@ -274,4 +275,36 @@ fn remembered(ev: &Eval, v: Value) -> Option<Remembered> {
         }
         v => lasting(&v).then_some(Remembered::Value(v)),
     }
+}
+
+/// Writes each message's constant holes (`{ADULT_AGE}`) into its text when
+/// the policy compiles, so that firing a rule formats only what varies.
+pub fn constant_holes(program: &mut Program) {
+    let mut rules = std::mem::take(&mut program.rules);
+    let (facts, mut scratch) = (Facts::default(), Scratch::default());
+    let ev = Eval::new(program, &facts, &mut scratch);
+    for branch in rules.iter_mut().flat_map(|r| r.branches.iter_mut()) {
+        let cautions = branch.effects.iter_mut().filter_map(|e| match e {
+            Effect::Caution(m) => Some(m),
+            _ => None,
+        });
+        for m in cautions.chain(branch.message.iter_mut()) {
+            let mut parts: Vec<MessagePart> = Vec::with_capacity(m.parts.len());
+            for part in m.parts.drain(..) {
+                let part = match part {
+                    MessagePart::Hole(n) => match n.kind {
+                        NodeKind::Const(v) => MessagePart::Text(ev.display(v)),
+                        _ => MessagePart::Hole(n),
+                    },
+                    text => text,
+                };
+                match (parts.last_mut(), part) {
+                    (Some(MessagePart::Text(t)), MessagePart::Text(more)) => t.push_str(&more),
+                    (_, part) => parts.push(part),
+                }
+            }
+            m.parts = parts;
+        }
+    }
+    program.rules = rules;
 }

@@ -71,13 +71,19 @@ struct Pending {
     facts: Run,
 }
 
-/// An annotation a rule set: which, its JSON and its text as the trace
-/// shows it (both in [`Work::text`]).
+/// An annotation a rule set: which, and its value: a text, kept as its
+/// symbol, or any other value as its JSON and its text as the trace shows it
+/// (both in [`Work::text`]).
 #[derive(Clone, Copy, Debug)]
 struct Set {
     annotation: u32,
-    json: Run,
-    shown: Run,
+    value: SetValue,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum SetValue {
+    Text(Sym),
+    Other { json: Run, shown: Run },
 }
 
 /// What evaluating one request produced. A target is a line, or (index
@@ -492,22 +498,28 @@ fn fire(ev: &mut Eval, w: &mut Work, index: u32, branch: &Branch, line: Option<u
             }
             Effect::Set(annotation, n) => {
                 let v = ev.eval(n);
-                let start = w.text.len();
-                push_json(ev, v, &mut w.text);
-                let json = Run::new(start, w.text.len());
-                // The trace shows a text as itself, anything else as JSON.
-                let shown = match v {
-                    Value::Sym(_) | Value::Rec(_) => {
+                let value = match v {
+                    Value::Sym(s) => SetValue::Text(s),
+                    _ => {
                         let start = w.text.len();
-                        ev.write_show(&mut w.text, v);
-                        Run::new(start, w.text.len())
+                        push_json(ev, v, &mut w.text);
+                        let json = Run::new(start, w.text.len());
+                        // The trace shows a record as its text, anything
+                        // else as JSON.
+                        let shown = match v {
+                            Value::Rec(_) => {
+                                let start = w.text.len();
+                                ev.write_show(&mut w.text, v);
+                                Run::new(start, w.text.len())
+                            }
+                            _ => json,
+                        };
+                        SetValue::Other { json, shown }
                     }
-                    _ => json,
                 };
                 w.sets.push(Set {
                     annotation: *annotation,
-                    json,
-                    shown,
+                    value,
                 });
             }
         }
@@ -564,7 +576,9 @@ impl EffectName<'_> {
 enum AnnotationValue<'a> {
     /// The declared default.
     Default(&'a serde_json::Value),
-    /// Set by a rule: its JSON text.
+    /// Set by a rule to a text.
+    Text(&'a str),
+    /// Set by a rule to another value: its JSON.
     Set(&'a str),
 }
 
@@ -773,7 +787,10 @@ impl<'a> Verdict<'a> {
             let sets = &w.sets[f.sets.range()];
             for set in sets {
                 if let Some(slot) = annotations.get_mut(set.annotation as usize) {
-                    slot.1 = AnnotationValue::Set(self.text(set.json));
+                    slot.1 = match set.value {
+                        SetValue::Text(s) => AnnotationValue::Text(self.sym(s)),
+                        SetValue::Other { json, .. } => AnnotationValue::Set(self.text(json)),
+                    };
                 }
             }
             for &c in &w.cautions[f.cautions.range()] {
@@ -789,7 +806,10 @@ impl<'a> Verdict<'a> {
                 (None, _) if !f.offers.is_empty() => EffectName::Fixed("offer"),
                 (None, Some(set)) => EffectName::Set(
                     &program.annotations[set.annotation as usize].name,
-                    self.text(set.shown),
+                    match set.value {
+                        SetValue::Text(s) => self.sym(s),
+                        SetValue::Other { shown, .. } => self.text(shown),
+                    },
                 ),
                 (None, None) => EffectName::Fixed("note"),
             };
@@ -873,6 +893,7 @@ impl<'a> Verdict<'a> {
                 .map(|(n, v)| {
                     let value = match v {
                         AnnotationValue::Default(v) => (*v).clone(),
+                        AnnotationValue::Text(t) => serde_json::Value::String(t.to_string()),
                         AnnotationValue::Set(json) => {
                             serde_json::from_str(json).unwrap_or(serde_json::Value::Null)
                         }
@@ -927,6 +948,7 @@ impl<'a> Verdict<'a> {
             json.raw(":");
             match value {
                 AnnotationValue::Default(v) => json.raw(&v.to_string()),
+                AnnotationValue::Text(t) => json.str(t),
                 AnnotationValue::Set(text) => json.raw(text),
             }
         }

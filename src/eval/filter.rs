@@ -215,8 +215,10 @@ fn conjoin(parts: Vec<Node>, span: crate::syntax::span::Span) -> Option<Node> {
 }
 
 /// Computes every line rule's filter, then each stage's candidates per row,
-/// then folds what depends only on a line's code (see [`super::fold`]).
+/// then folds what depends only on a line's code (see [`super::fold`]), and
+/// writes the messages' constant holes into their text.
 pub fn compute(program: &mut Program) {
+    super::compile::constant_holes(program);
     let rows = RowFacts::new(program);
     if let Some(rows) = &rows {
         line_filters(program, rows);

@@ -187,6 +187,25 @@ impl<'a> Eval<'a> {
         found.copied().unwrap_or(Value::Unknown)
     }
 
+    /// The items of a list value.
+    #[inline]
+    fn list_slice(&self, id: u32) -> &[Value] {
+        let index = (id & !LIST_SPACE) as usize;
+        let run = |items: &'a [Value], run: Option<&(u32, u32)>| {
+            run.and_then(|&(start, len)| items.get(start as usize..(start + len) as usize))
+        };
+        let found = match id & LIST_SPACE {
+            FACT_LIST => run(&self.facts.items, self.facts.lists.get(index)),
+            SCRATCH_LIST => self.scratch.lists.get(index).and_then(|&(start, len)| {
+                self.scratch
+                    .items
+                    .get(start as usize..(start + len) as usize)
+            }),
+            _ => self.program.const_lists.get(index).map(Vec::as_slice),
+        };
+        found.unwrap_or(&[])
+    }
+
     /// The items of a list value, copied out.
     pub fn list_items(&self, id: u32) -> Vec<Value> {
         (0..self.list_len(id))
@@ -210,7 +229,12 @@ impl<'a> Eval<'a> {
     /// Whether a list value holds `v`.
     #[inline]
     fn contains(&self, list: u32, v: Value) -> bool {
-        (0..self.list_len(list)).any(|i| self.equal(self.list_item(list, i), v))
+        let items = self.list_slice(list);
+        match v {
+            Value::List(_) => items.iter().any(|&item| self.equal(item, v)),
+            // A value that is not a list equals only itself.
+            _ => items.contains(&v),
+        }
     }
 
     /// Equality of two known values; lists compare as sets.
@@ -361,13 +385,13 @@ impl<'a> Eval<'a> {
     /// `has any of`, `has none of`, `has all of`.
     fn set_op(&self, op: SetOp, l: Value, r: Value) -> Value {
         match (self.list_of(l), self.list_of(r)) {
-            (Some((x, xn)), Some((y, yn))) => {
-                let holds = |v: Value| (0..yn).any(|j| self.equal(v, self.list_item(y, j)));
-                let any = || (0..xn).any(|i| holds(self.list_item(x, i)));
+            (Some((x, _)), Some((y, _))) => {
+                let (xs, ys) = (self.list_slice(x), self.list_slice(y));
+                let any = || xs.iter().any(|&v| self.contains(y, v));
                 Value::Bool(match op {
                     SetOp::Any => any(),
                     SetOp::None => !any(),
-                    SetOp::All => (0..yn).all(|j| self.contains(x, self.list_item(y, j))),
+                    SetOp::All => ys.iter().all(|&v| self.contains(x, v)),
                 })
             }
             _ => Value::Unknown,
