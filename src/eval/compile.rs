@@ -36,9 +36,40 @@ impl Code {
     }
 }
 
+/// An operand of an operation: a constant or a fact, read in place, or any
+/// other node's code, run. Reading the commonest leaves in place saves a
+/// call for each.
+pub(super) enum Operand {
+    Const(Value),
+    Fact(u32),
+    Code(Code),
+}
+
+impl Operand {
+    fn of(n: &Node) -> Operand {
+        // A constant's or a fact's code is never replaced (see `fold`).
+        match n.kind {
+            NodeKind::Const(v) => Operand::Const(v),
+            NodeKind::Fact(slot) => Operand::Fact(slot),
+            _ => Operand::Code(n.code.clone()),
+        }
+    }
+
+    /// Its value.
+    #[inline(always)]
+    pub(super) fn get(&self, ev: &mut Eval) -> Value {
+        match self {
+            Operand::Const(v) => *v,
+            Operand::Fact(slot) => ev.fact(*slot),
+            Operand::Code(c) => c.run(ev),
+        }
+    }
+}
+
 /// The code of a node, its operands already compiled.
 pub fn compile(kind: &NodeKind) -> Code {
     let code = |n: &Node| n.code.clone();
+    let operand = Operand::of;
     match kind {
         NodeKind::Const(v) => {
             let v = *v;
@@ -67,9 +98,9 @@ pub fn compile(kind: &NodeKind) -> Code {
             match rec.kind {
                 NodeKind::Local(slot) => Code::new(move |ev| ev.field(ev.local(slot), i)),
                 _ => {
-                    let rec = code(rec);
+                    let rec = operand(rec);
                     Code::new(move |ev| {
-                        let r = rec.run(ev);
+                        let r = rec.get(ev);
                         ev.field(r, i)
                     })
                 }
@@ -99,8 +130,8 @@ pub fn compile(kind: &NodeKind) -> Code {
             }
         }
         NodeKind::Not(x) => {
-            let x = code(x);
-            Code::new(move |ev| super::kleene(super::truth(x.run(ev)).map(|b| !b)))
+            let x = operand(x);
+            Code::new(move |ev| super::kleene(super::truth(x.get(ev)).map(|b| !b)))
         }
         NodeKind::Neg(x) => {
             let x = code(x);
@@ -110,52 +141,43 @@ pub fn compile(kind: &NodeKind) -> Code {
             })
         }
         NodeKind::And(a, b) => {
-            let (a, b) = (code(a), code(b));
+            let (a, b) = (operand(a), operand(b));
             Code::new(move |ev| ev.and(&a, &b))
         }
         NodeKind::Or(a, b) => {
-            let (a, b) = (code(a), code(b));
+            let (a, b) = (operand(a), operand(b));
             Code::new(move |ev| ev.or(&a, &b))
         }
         NodeKind::Cmp(op, a, b) => {
-            let (op, a) = (*op, code(a));
+            let (op, a) = (*op, operand(a));
             match b.kind {
                 NodeKind::Const(r) => Code::new(move |ev| {
-                    let l = a.run(ev);
+                    let l = a.get(ev);
                     ev.compare(op, l, r)
                 }),
                 _ => {
-                    let b = code(b);
+                    let b = operand(b);
                     Code::new(move |ev| {
-                        let l = a.run(ev);
-                        let r = b.run(ev);
+                        let l = a.get(ev);
+                        let r = b.get(ev);
                         ev.compare(op, l, r)
                     })
                 }
             }
         }
         NodeKind::In(negate, item, list) => {
-            let (negate, item) = (*negate, code(item));
-            match list.kind {
-                NodeKind::Const(l) => Code::new(move |ev| {
-                    let i = item.run(ev);
-                    ev.in_list(negate, i, l)
-                }),
-                _ => {
-                    let list = code(list);
-                    Code::new(move |ev| {
-                        let i = item.run(ev);
-                        let l = list.run(ev);
-                        ev.in_list(negate, i, l)
-                    })
-                }
-            }
+            let (negate, item, list) = (*negate, operand(item), operand(list));
+            Code::new(move |ev| {
+                let i = item.get(ev);
+                let l = list.get(ev);
+                ev.in_list(negate, i, l)
+            })
         }
         NodeKind::Set(op, a, b) => {
-            let (op, a, b) = (*op, code(a), code(b));
+            let (op, a, b) = (*op, operand(a), operand(b));
             Code::new(move |ev| {
-                let l = a.run(ev);
-                let r = b.run(ev);
+                let l = a.get(ev);
+                let r = b.get(ev);
                 ev.set_op(op, l, r)
             })
         }
@@ -168,7 +190,7 @@ pub fn compile(kind: &NodeKind) -> Code {
             })
         }
         NodeKind::Test(test, x) => {
-            let (test, x) = (*test, code(x));
+            let (test, x) = (*test, operand(x));
             Code::new(move |ev| ev.test(test, &x))
         }
         NodeKind::List(items) => {

@@ -160,14 +160,13 @@ pub fn evaluate<'a>(
     facts: &'a Facts,
     scratch: &'a mut Scratch,
 ) -> Verdict<'a> {
-    let mut work = std::mem::take(&mut scratch.work);
+    let Scratch { space, work } = scratch;
     work.clear();
-    run_stages(&mut Eval::new(program, facts, scratch), &mut work);
-    scratch.work = work;
+    run_stages(&mut Eval::in_space(program, facts, space), work);
     Verdict {
         program,
         facts,
-        w: &scratch.work,
+        w: work,
     }
 }
 
@@ -228,6 +227,10 @@ fn run_stages(ev: &mut Eval, w: &mut Work) {
         }
         let stage_firings = first_firing..w.firings.len();
         let stage_pendings = first_pending..w.pendings.len();
+        if stage_firings.is_empty() && stage_pendings.is_empty() {
+            // Nothing to give any target.
+            continue;
+        }
         if n == 0 {
             settle_stage(
                 program,

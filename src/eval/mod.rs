@@ -9,7 +9,7 @@ pub mod filter;
 mod fold;
 pub mod program;
 
-use compile::Code;
+use compile::{Code, Operand};
 use program::{ArithOp, CmpOp, Program, SetOp, Sym, Value};
 
 pub use decide::{Verdict, decide, evaluate};
@@ -44,6 +44,15 @@ pub struct Facts {
 /// to avoid allocating.
 #[derive(Clone, Debug, Default)]
 pub struct Scratch {
+    space: Space,
+    /// What the rules did to the last request: its [`Verdict`]'s buffers.
+    work: decide::Work,
+}
+
+/// What evaluating expressions needs: locals, the lists made while
+/// evaluating, the unknown facts met, definitions already computed.
+#[derive(Clone, Debug, Default)]
+struct Space {
     locals: Vec<Value>,
     lists: Vec<(u32, u32)>,
     items: Vec<Value>,
@@ -52,11 +61,9 @@ pub struct Scratch {
     building: Vec<Value>,
     /// Values of definitions without parameters, for this request.
     defined: Vec<Option<Value>>,
-    /// What the rules did to the last request: its [`Verdict`]'s buffers.
-    work: decide::Work,
 }
 
-impl Scratch {
+impl Space {
     fn reset(&mut self, program: &Program) {
         self.locals.clear();
         self.locals.resize(program.locals as usize, Value::Unknown);
@@ -76,7 +83,7 @@ pub struct Eval<'a> {
     /// The request.
     pub facts: &'a Facts,
     /// Scratch space.
-    pub scratch: &'a mut Scratch,
+    scratch: &'a mut Space,
 }
 
 /// Kleene truth of a value: `None` is unknown. An absent bool is false.
@@ -120,11 +127,16 @@ fn arith(op: ArithOp, l: Value, r: Value) -> Value {
 impl<'a> Eval<'a> {
     /// An evaluator with fresh scratch state.
     pub fn new(program: &'a Program, facts: &'a Facts, scratch: &'a mut Scratch) -> Self {
-        scratch.reset(program);
+        Eval::in_space(program, facts, &mut scratch.space)
+    }
+
+    /// An evaluator in the space of a scratch space, its work left free.
+    fn in_space(program: &'a Program, facts: &'a Facts, space: &'a mut Space) -> Self {
+        space.reset(program);
         Eval {
             program,
             facts,
-            scratch,
+            scratch: space,
         }
     }
 
@@ -319,26 +331,26 @@ impl<'a> Eval<'a> {
         }
     }
 
-    fn and(&mut self, a: &Code, b: &Code) -> Value {
+    fn and(&mut self, a: &Operand, b: &Operand) -> Value {
         let mark = self.scratch.unknowns.len();
-        let l = truth(a.run(self));
+        let l = truth(a.get(self));
         if l == Some(false) {
             return Value::Bool(false);
         }
-        match (l, truth(b.run(self))) {
+        match (l, truth(b.get(self))) {
             (_, Some(false)) => self.forget(mark, Value::Bool(false)),
             (Some(true), Some(true)) => Value::Bool(true),
             _ => Value::Unknown,
         }
     }
 
-    fn or(&mut self, a: &Code, b: &Code) -> Value {
+    fn or(&mut self, a: &Operand, b: &Operand) -> Value {
         let mark = self.scratch.unknowns.len();
-        let l = truth(a.run(self));
+        let l = truth(a.get(self));
         if l == Some(true) {
             return Value::Bool(true);
         }
-        match (l, truth(b.run(self))) {
+        match (l, truth(b.get(self))) {
             (_, Some(true)) => self.forget(mark, Value::Bool(true)),
             (Some(false), Some(false)) => Value::Bool(false),
             _ => Value::Unknown,
@@ -355,9 +367,9 @@ impl<'a> Eval<'a> {
         }
     }
 
-    fn test(&mut self, test: TestOp, x: &Code) -> Value {
+    fn test(&mut self, test: TestOp, x: &Operand) -> Value {
         let mark = self.scratch.unknowns.len();
-        let v = x.run(self);
+        let v = x.get(self);
         match test {
             TestOp::IsKnown => self.forget(mark, Value::Bool(v != Value::Unknown)),
             TestOp::IsNotKnown => self.forget(mark, Value::Bool(v == Value::Unknown)),
