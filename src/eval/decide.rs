@@ -9,7 +9,10 @@
 
 use std::fmt::Write as _;
 
-use super::program::{Branch, Candidates, Effect, MessagePart, Node, Program, Rule, Sym, Value};
+use super::compile::Code;
+use super::program::{
+    Branch, Candidates, Effect, MessagePart, Node, Program, RuleCode, Sym, Value,
+};
 use super::{Eval, Facts, Scratch, and3, truth};
 use crate::decision::{
     Decision, LineDecision, PendingNote, TraceEntry, write_json_str, write_json_str_contents,
@@ -137,17 +140,6 @@ impl Work {
     }
 }
 
-/// Which part of a line rule's `when` is left to check on a line.
-#[derive(Clone, Copy)]
-enum Guard {
-    /// All of it.
-    Whole,
-    /// What the line filter left open (it passed this line).
-    Residual,
-    /// What neither the request guard (it held) nor the line filter decides.
-    Line,
-}
-
 /// Decides one request.
 pub fn decide(program: &Program, facts: &Facts, scratch: &mut Scratch) -> Decision {
     evaluate(program, facts, scratch).decision()
@@ -190,6 +182,15 @@ fn run_stages(ev: &mut Eval, w: &mut Work) {
     }));
     let n = w.lines.len();
     w.decided.resize(n + 1, false);
+    // A program the linter checks is not compiled for speed: its rules'
+    // codes are gathered here.
+    let gathered: Vec<RuleCode>;
+    let rule_codes = if program.rule_codes.len() == program.rules.len() {
+        &program.rule_codes
+    } else {
+        gathered = program.rules.iter().map(RuleCode::of).collect();
+        &gathered
+    };
 
     for (s, stage) in program.stages.iter().enumerate() {
         let (first_firing, first_pending) = (w.firings.len(), w.pendings.len());
@@ -218,10 +219,10 @@ fn run_stages(ev: &mut Eval, w: &mut Work) {
                 let bit = todo.trailing_zeros() as usize;
                 todo &= todo - 1;
                 let r = stage.rules[word * 64 + bit];
-                let rule = &program.rules[r as usize];
-                match rule.for_each {
-                    None => run_rule(ev, w, r, rule, None, Guard::Whole),
-                    Some(slot) => run_line_rule(ev, w, r, rule, slot, bit),
+                let code = &rule_codes[r as usize];
+                match code.for_each {
+                    None => run_rule(ev, w, r, code.whole.as_ref(), None),
+                    Some(slot) => run_line_rule(ev, w, r, code, slot, bit),
                 }
             }
         }
@@ -260,23 +261,19 @@ fn run_stages(ev: &mut Eval, w: &mut Work) {
 /// Conditions on the request alone are checked once, at the first such line:
 /// false skips the rule for every line; true leaves each line only the rest;
 /// unknown runs the whole condition on each line.
-fn run_line_rule(ev: &mut Eval, w: &mut Work, r: u32, rule: &Rule, slot: u32, bit: usize) {
+fn run_line_rule(ev: &mut Eval, w: &mut Work, r: u32, code: &RuleCode, slot: u32, bit: usize) {
     let mut request_holds: Option<Option<bool>> = None;
     for i in 0..w.lines.len() {
         if w.masks[i] & (1 << bit) == 0 {
             continue;
         }
-        let filter = rule
-            .line_filter
-            .as_ref()
-            .and_then(|f| f.get(w.rows[i]).copied());
         ev.set_local(slot, w.lines[i]);
-        let request = match (&rule.request_guard, request_holds) {
+        let request = match (&code.request, request_holds) {
             (None, _) => None,
             (Some(_), Some(known)) => known,
             (Some(g), None) => {
                 let mark = ev.list_mark();
-                let t = truth(ev.eval(g));
+                let t = truth(g.run(ev));
                 ev.release_lists(mark);
                 request_holds = Some(t);
                 t
@@ -285,14 +282,16 @@ fn run_line_rule(ev: &mut Eval, w: &mut Work, r: u32, rule: &Rule, slot: u32, bi
         if request == Some(false) {
             return;
         }
+        // What is left of `when` to check on this line: the filter passed
+        // every candidate line in the table (row `usize::MAX`: no row).
         let guard = if request == Some(true) {
-            Guard::Line
-        } else if filter == Some(true) {
-            Guard::Residual
+            &code.line
+        } else if code.filtered && w.rows[i] != usize::MAX {
+            &code.residual
         } else {
-            Guard::Whole
+            &code.whole
         };
-        run_rule(ev, w, r, rule, Some(i), guard);
+        run_rule(ev, w, r, guard.as_ref(), Some(i));
     }
 }
 
@@ -354,25 +353,15 @@ fn settle_stage(
     }
 }
 
-fn run_rule(
-    ev: &mut Eval,
-    w: &mut Work,
-    index: u32,
-    rule: &Rule,
-    line: Option<usize>,
-    guard: Guard,
-) {
+/// Runs rule `index` on a line or the request, given what to check of its
+/// `when`.
+fn run_rule(ev: &mut Eval, w: &mut Work, index: u32, guard: Option<&Code>, line: Option<usize>) {
     let mark = ev.list_mark();
     ev.clear_unknowns();
     w.unknown.clear();
-    let guard = match (guard, &rule.line_guard, &rule.residual) {
-        (Guard::Line, Some(rest), _) => rest.as_ref(),
-        (Guard::Residual, _, Some(rest)) => rest.as_ref(),
-        _ => rule.when.as_ref(),
-    };
     let when = match guard {
         Some(g) => {
-            let t = truth(ev.eval(g));
+            let t = truth(g.run(ev));
             if t == Some(false) {
                 ev.release_lists(mark);
                 return;
@@ -383,7 +372,7 @@ fn run_rule(
         None => Some(true),
     };
     let mut previous = Some(true);
-    for branch in &rule.branches {
+    for branch in &ev.program.rules[index as usize].branches {
         ev.clear_unknowns();
         let guard = branch
             .cond

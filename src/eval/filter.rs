@@ -6,7 +6,7 @@
 //! Exact, not a heuristic: a filtered part is a conjunct of the condition,
 //! and a false conjunct makes the condition false whatever else is unknown.
 
-use super::program::{Candidates, Node, NodeKind, Program, Type, Value};
+use super::program::{Candidates, Node, NodeKind, Program, RuleCode, Type, Value};
 use super::{Eval, Facts, Scratch};
 
 /// The record field of the decision's lines that keys the code table, and
@@ -232,6 +232,7 @@ pub fn compute(program: &mut Program) {
         };
         super::fold::fold(program, keyed);
     }
+    program.rule_codes = program.rules.iter().map(RuleCode::of).collect();
 }
 
 /// A made-up request of one line per row of the code table, and one more

@@ -344,6 +344,44 @@ pub struct Rule {
     pub line_guard: Option<Option<Node>>,
 }
 
+/// What the evaluator reads of a rule before it knows the rule applies: a
+/// few words, not the whole rule, so that passing over the many rules that
+/// do not apply to a line touches little memory. Built from the [`Rule`]
+/// once its code is final.
+#[derive(Clone, Debug, Default)]
+pub struct RuleCode {
+    /// The local slot of the `for each` variable: a line rule.
+    pub for_each: Option<u32>,
+    /// Whether a line filter passed every line the rule runs on (those in
+    /// the code table).
+    pub filtered: bool,
+    /// Its request guard.
+    pub request: Option<Code>,
+    /// What to check of `when` on a line once the request guard held
+    /// (`None`: nothing).
+    pub line: Option<Code>,
+    /// What to check of `when` on a line the filter passed.
+    pub residual: Option<Code>,
+    /// All of `when`.
+    pub whole: Option<Code>,
+}
+
+impl RuleCode {
+    /// The code of `rule`.
+    pub fn of(rule: &Rule) -> RuleCode {
+        let code = |n: &Option<Node>| n.as_ref().map(|n| n.code.clone());
+        let whole = code(&rule.when);
+        RuleCode {
+            for_each: rule.for_each,
+            filtered: rule.line_filter.is_some(),
+            request: code(&rule.request_guard),
+            line: rule.line_guard.as_ref().map_or(whole.clone(), code),
+            residual: rule.residual.as_ref().map_or(whole.clone(), code),
+            whole,
+        }
+    }
+}
+
 /// A compiled branch.
 #[derive(Clone, Debug)]
 pub struct Branch {
@@ -691,6 +729,9 @@ pub struct Program {
     pub line_key: Option<(u32, u32)>,
     /// Per stage, the rules that can fire where (see `eval::filter`).
     pub candidates: Vec<Candidates>,
+    /// Per rule, the code that decides whether it applies, kept together
+    /// for the evaluator (see [`RuleCode`]).
+    pub rule_codes: Vec<RuleCode>,
     /// Global names (constants, sets, definitions, tables) some expression
     /// refers to.
     pub used: std::collections::BTreeSet<String>,
