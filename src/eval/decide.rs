@@ -243,7 +243,25 @@ fn run_stages(ev: &mut Eval, w: &mut Work) {
                 stage_pendings,
             );
         } else {
-            for i in 0..n {
+            // Only the lines something fired or pended on, unless a
+            // request-level outcome reaches every line.
+            let mut every = n > 64;
+            let mut touched = 0u64;
+            for line in w.firings[stage_firings.clone()]
+                .iter()
+                .map(|f| f.line.ok_or(f.outcome.is_some()))
+                .chain(
+                    w.pendings[stage_pendings.clone()]
+                        .iter()
+                        .map(|p| p.line.ok_or(true)),
+                )
+            {
+                match line {
+                    Ok(l) => touched |= 1u64.checked_shl(l as u32).unwrap_or(0),
+                    Err(reaches) => every |= reaches,
+                }
+            }
+            for i in (0..n).filter(|&i| every || touched & (1 << i) != 0) {
                 let (f, p) = (stage_firings.clone(), stage_pendings.clone());
                 settle_stage(program, stage.decides_alone, i, Some(i), w, f, p);
             }

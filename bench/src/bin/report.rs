@@ -57,23 +57,24 @@ fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map_or(root.join("target"), PathBuf::from)
 }
 
-/// Wall time (s) and peak RSS (KiB) of a command, by `/usr/bin/time`.
+/// Wall time (s, by `Instant` around the spawn: `/usr/bin/time` counts in
+/// 10 ms steps) and peak RSS (KiB, by `/usr/bin/time`) of a `policy` run.
 fn timed(args: &[&str], stdin: Option<&Path>) -> Option<(f64, u64)> {
     let policy = target_dir().join("release/policy");
     let mut cmd = Command::new("/usr/bin/time");
-    cmd.args(["-f", "%e %M"]).arg(&policy).args(args);
+    cmd.args(["-f", "%M"]).arg(&policy).args(args);
     if let Some(file) = stdin {
         cmd.stdin(std::fs::File::open(file).ok()?);
     }
+    let start = Instant::now();
     let out = cmd
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .output()
         .ok()?;
+    let wall = start.elapsed().as_secs_f64();
     let text = String::from_utf8_lossy(&out.stderr);
-    let last = text.lines().last()?;
-    let mut parts = last.split_whitespace();
-    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+    Some((wall, text.lines().last()?.trim().parse().ok()?))
 }
 
 fn main() {
@@ -167,9 +168,18 @@ fn main() {
     println!();
     println!("3. Load + check + compile of policies.dsl");
     println!();
-    let load = sample(1, 60, |_| {
-        black_box(Policy::embedded().is_ok());
-    });
+    // The time to load, not to drop the policy afterwards.
+    let mut load: Vec<f64> = (0..120)
+        .map(|_| {
+            let start = Instant::now();
+            let policy = black_box(Policy::embedded());
+            let took = start.elapsed().as_nanos() as f64;
+            drop(policy);
+            took
+        })
+        .skip(60)
+        .collect();
+    load.sort_by(f64::total_cmp);
     println!(
         "median {:.2} ms, p99 {:.2} ms",
         quantile(&load, 0.5) / 1e6,
@@ -190,7 +200,7 @@ fn main() {
     println!("|---|---|---|---|");
     let mut one = None;
     for threads in ["1", "2"] {
-        let best = (0..3)
+        let best = (0..5)
             .filter_map(|_| timed(&["eval", "--ndjson", "--threads", threads], Some(&file)))
             .min_by(|a, b| a.0.total_cmp(&b.0));
         match best {
@@ -221,28 +231,10 @@ fn main() {
     runs.sort_by(|a, b| a.0.total_cmp(&b.0));
     if let Some(&(secs, rss)) = runs.get(runs.len() / 2) {
         println!(
-            "median {:.1} ms (of {} runs; /usr/bin/time has 10 ms resolution), peak RSS {:.1} MiB",
+            "median {:.2} ms (of {} runs, wall time around the spawn), peak RSS {:.1} MiB",
             secs * 1e3,
             runs.len(),
             rss as f64 / 1024.0
-        );
-    }
-    let mut walls: Vec<f64> = (0..20)
-        .filter_map(|_| {
-            let start = Instant::now();
-            let ok = Command::new(target_dir().join("release/policy"))
-                .args(["eval", &example])
-                .stdout(Stdio::null())
-                .status()
-                .ok()?;
-            ok.success().then(|| start.elapsed().as_secs_f64() * 1e3)
-        })
-        .collect();
-    walls.sort_by(f64::total_cmp);
-    if let Some(m) = walls.get(walls.len() / 2) {
-        println!(
-            "median {m:.2} ms measured with Instant around the spawn ({} runs)",
-            walls.len()
         );
     }
 }
