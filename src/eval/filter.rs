@@ -110,7 +110,7 @@ pub(super) fn reads_code(program: &Program, node: &Node, lines: &[u32], field: u
         }
         _ => {
             let mut reads = false;
-            node.for_each_child(&mut |c| reads |= reads_code(program, c, lines, field));
+            node.for_each_child(&mut |c, _| reads |= reads_code(program, c, lines, field));
             reads
         }
     }

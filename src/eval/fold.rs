@@ -117,7 +117,7 @@ fn visit_lets(n: &Node, f: &mut dyn FnMut(u32)) {
     if let NodeKind::Let(id) = n.kind {
         f(id);
     }
-    n.for_each_child(&mut |c| visit_lets(c, f));
+    n.for_each_child(&mut |c, _| visit_lets(c, f));
 }
 
 fn fold_message(program: &Program, keyed: Keyed, m: &mut Message, vars: &[u32]) {
@@ -162,70 +162,18 @@ fn fold_node(program: &Program, keyed: Keyed, node: &mut Node, vars: &[u32]) -> 
         }
     }
     // A quantifier or comprehension over the lines binds a line too.
-    let inner = |var: u32, list: &Node| {
-        let mut inner = vars.to_vec();
-        if matches!(list.kind, NodeKind::Fact(f) if Some(f) == keyed.lines) {
-            inner.push(var);
-        }
-        inner
-    };
     let mut changed = false;
-    let mut go = |n: &mut Node, vars: &[u32]| changed |= fold_node(program, keyed, n, vars);
-    match &mut node.kind {
-        NodeKind::Const(_) | NodeKind::Fact(_) | NodeKind::Local(_) | NodeKind::Let(_) => {}
-        NodeKind::Field(x, _)
-        | NodeKind::Not(x)
-        | NodeKind::Neg(x)
-        | NodeKind::Test(_, x)
-        | NodeKind::Column { key: x, .. } => go(x, vars),
-        NodeKind::And(a, b)
-        | NodeKind::Or(a, b)
-        | NodeKind::Cmp(_, a, b)
-        | NodeKind::In(_, a, b)
-        | NodeKind::Set(_, a, b)
-        | NodeKind::Arith(_, a, b) => {
-            go(a, vars);
-            go(b, vars);
-        }
-        NodeKind::List(items) | NodeKind::Call(_, items) => {
-            for n in items {
-                go(n, vars);
+    node.for_each_child_mut(&mut |child, bound| {
+        let inner: Vec<u32>;
+        let vars = match bound {
+            Some(b) if b.over.is_some() && b.over == keyed.lines => {
+                inner = vars.iter().copied().chain([b.var]).collect();
+                &inner[..]
             }
-        }
-        NodeKind::Comprehension {
-            item,
-            var,
-            list,
-            filter,
-        } => {
-            let inner = inner(*var, list);
-            go(list, vars);
-            go(item, &inner);
-            if let Some(x) = filter {
-                go(x, &inner);
-            }
-        }
-        NodeKind::Quantifier {
-            var, list, cond, ..
-        } => {
-            let inner = inner(*var, list);
-            go(list, vars);
-            if let Some(x) = cond {
-                go(x, &inner);
-            }
-        }
-        NodeKind::Query { tests, .. } => {
-            for t in tests {
-                go(&mut t.2, vars);
-            }
-        }
-        NodeKind::Match(v, arms) => {
-            go(v, vars);
-            for a in arms {
-                go(&mut a.1, vars);
-            }
-        }
-    }
+            _ => vars,
+        };
+        changed |= fold_node(program, keyed, child, vars);
+    });
     if changed {
         node.code = compile(&node.kind);
     }

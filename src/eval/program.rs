@@ -456,6 +456,82 @@ pub struct Node {
     pub code: Code,
 }
 
+/// The one match behind [`Node::for_each_child`] and its `_mut` twin:
+/// `kind` is `&NodeKind` or `&mut NodeKind`, `f` is called with each operand.
+macro_rules! each_child {
+    ($kind:expr, $f:ident) => {
+        match $kind {
+            NodeKind::Const(_) | NodeKind::Fact(_) | NodeKind::Local(_) | NodeKind::Let(_) => {}
+            NodeKind::Field(x, _)
+            | NodeKind::Not(x)
+            | NodeKind::Neg(x)
+            | NodeKind::Test(_, x)
+            | NodeKind::Column { key: x, .. } => $f(x, None),
+            NodeKind::And(a, b)
+            | NodeKind::Or(a, b)
+            | NodeKind::Cmp(_, a, b)
+            | NodeKind::In(_, a, b)
+            | NodeKind::Set(_, a, b)
+            | NodeKind::Arith(_, a, b) => {
+                $f(a, None);
+                $f(b, None);
+            }
+            NodeKind::List(items) | NodeKind::Call(_, items) => {
+                for x in items {
+                    $f(x, None);
+                }
+            }
+            NodeKind::Comprehension {
+                item,
+                var,
+                list,
+                filter,
+            } => {
+                let bound = Some(Bound {
+                    var: *var,
+                    over: fact_of(list),
+                });
+                $f(list, None);
+                $f(item, bound);
+                if let Some(x) = filter {
+                    $f(x, bound);
+                }
+            }
+            NodeKind::Quantifier {
+                var, list, cond, ..
+            } => {
+                let bound = Some(Bound {
+                    var: *var,
+                    over: fact_of(list),
+                });
+                $f(list, None);
+                if let Some(x) = cond {
+                    $f(x, bound);
+                }
+            }
+            NodeKind::Query { tests, .. } => {
+                for (_, _, x) in tests {
+                    $f(x, None);
+                }
+            }
+            NodeKind::Match(v, arms) => {
+                $f(v, None);
+                for (_, x) in arms {
+                    $f(x, None);
+                }
+            }
+        }
+    };
+}
+
+/// The fact a node is, if it is one.
+fn fact_of(n: &Node) -> Option<u32> {
+    match n.kind {
+        NodeKind::Fact(f) => Some(f),
+        _ => None,
+    }
+}
+
 impl Node {
     /// A node, compiled: its operands' code is already built.
     pub fn new(kind: NodeKind, span: Span) -> Node {
@@ -463,43 +539,26 @@ impl Node {
         Node { kind, span, code }
     }
 
-    /// Calls `f` with each of its operands.
-    pub fn for_each_child<'n>(&'n self, f: &mut dyn FnMut(&'n Node)) {
-        match &self.kind {
-            NodeKind::Const(_) | NodeKind::Fact(_) | NodeKind::Local(_) | NodeKind::Let(_) => {}
-            NodeKind::Field(x, _)
-            | NodeKind::Not(x)
-            | NodeKind::Neg(x)
-            | NodeKind::Test(_, x)
-            | NodeKind::Column { key: x, .. } => f(x),
-            NodeKind::And(a, b)
-            | NodeKind::Or(a, b)
-            | NodeKind::Cmp(_, a, b)
-            | NodeKind::In(_, a, b)
-            | NodeKind::Set(_, a, b)
-            | NodeKind::Arith(_, a, b) => {
-                f(a);
-                f(b);
-            }
-            NodeKind::List(items) | NodeKind::Call(_, items) => items.iter().for_each(f),
-            NodeKind::Comprehension {
-                item, list, filter, ..
-            } => {
-                f(item);
-                f(list);
-                filter.iter().for_each(|x| f(x));
-            }
-            NodeKind::Quantifier { list, cond, .. } => {
-                f(list);
-                cond.iter().for_each(|x| f(x));
-            }
-            NodeKind::Query { tests, .. } => tests.iter().for_each(|t| f(&t.2)),
-            NodeKind::Match(v, arms) => {
-                f(v);
-                arms.iter().for_each(|a| f(&a.1));
-            }
-        }
+    /// Calls `f` with each of its operands, and the variable it sees bound
+    /// by this node, if any.
+    pub fn for_each_child<'n>(&'n self, f: &mut dyn FnMut(&'n Node, Option<Bound>)) {
+        each_child!(&self.kind, f)
     }
+
+    /// [`Node::for_each_child`], the operands to change.
+    pub fn for_each_child_mut(&mut self, f: &mut dyn FnMut(&mut Node, Option<Bound>)) {
+        each_child!(&mut self.kind, f)
+    }
+}
+
+/// The variable a quantifier or comprehension binds for its condition (and
+/// item), and the fact it ranges over when its list is one.
+#[derive(Clone, Copy, Debug)]
+pub struct Bound {
+    /// The variable's local slot.
+    pub var: u32,
+    /// The fact slot of the list, when the list is a fact (`order.lines`).
+    pub over: Option<u32>,
 }
 
 /// The comparison operators.
