@@ -236,7 +236,7 @@ pub fn compute(program: &mut Program) {
 }
 
 /// A made-up request of one line per row of the code table, and one more
-/// line whose code is outside it: what line filters and folding evaluate.
+/// line whose code is outside it: what the line filters evaluate.
 struct RowFacts {
     /// The line record's field that keys the table.
     field: u32,
