@@ -173,64 +173,26 @@ fn holes(parts: &[MessagePart]) -> impl Iterator<Item = &Node> {
 
 /// Records what `n` refers to; with `follow`, the definitions it calls too.
 fn walk(program: &Program, n: &Node, uses: &mut Uses, follow: bool) {
-    let go = |x: &Node, uses: &mut Uses| walk(program, x, uses, follow);
     match &n.kind {
         NodeKind::Fact(slot) => {
             uses.facts.insert(*slot);
         }
-        NodeKind::Column { key, table, column } => {
+        NodeKind::Column { table, column, .. } => {
             uses.columns.insert((*table, *column));
-            go(key, uses);
         }
         NodeKind::Query { table, tests } => {
-            for (c, _, v) in tests {
-                uses.columns.insert((*table, *c));
-                go(v, uses);
-            }
+            uses.columns
+                .extend(tests.iter().map(|(c, _, _)| (*table, *c)));
         }
-        NodeKind::Call(id, args) => {
-            for a in args {
-                go(a, uses);
-            }
+        NodeKind::Call(id, _) => {
             if follow
                 && uses.defines.insert(*id)
                 && let Some(d) = program.defines.get(*id as usize)
             {
-                go(&d.body, uses);
+                walk(program, &d.body, uses, follow);
             }
         }
-        NodeKind::Const(_) | NodeKind::Local(_) | NodeKind::Let(_) => {}
-        NodeKind::Field(x, _) | NodeKind::Not(x) | NodeKind::Neg(x) | NodeKind::Test(_, x) => {
-            go(x, uses)
-        }
-        NodeKind::And(a, b)
-        | NodeKind::Or(a, b)
-        | NodeKind::Cmp(_, a, b)
-        | NodeKind::In(_, a, b)
-        | NodeKind::Set(_, a, b)
-        | NodeKind::Arith(_, a, b) => {
-            go(a, uses);
-            go(b, uses);
-        }
-        NodeKind::List(items) => items.iter().for_each(|i| go(i, uses)),
-        NodeKind::Comprehension {
-            item, list, filter, ..
-        } => {
-            go(item, uses);
-            go(list, uses);
-            if let Some(f) = filter {
-                go(f, uses);
-            }
-        }
-        NodeKind::Quantifier { list, cond, .. } => {
-            go(list, uses);
-            if let Some(c) = cond {
-                go(c, uses);
-            }
-        }
-        NodeKind::Match(v, arms) => {
-            go(v, uses);
-            arms.iter().for_each(|(_, r)| go(r, uses));
-        }
+        _ => {}
     }
+    n.for_each_child(&mut |x, _| walk(program, x, uses, follow));
 }
