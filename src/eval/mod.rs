@@ -171,35 +171,20 @@ impl<'a> Eval<'a> {
     /// The number of items of a list value.
     #[inline]
     pub fn list_len(&self, id: u32) -> usize {
-        let index = (id & !LIST_SPACE) as usize;
-        match id & LIST_SPACE {
-            FACT_LIST => self.facts.lists.get(index).map_or(0, |l| l.1 as usize),
-            SCRATCH_LIST => self.scratch.lists.get(index).map_or(0, |l| l.1 as usize),
-            _ => self.program.const_lists.get(index).map_or(0, Vec::len),
-        }
+        self.list_slice(id).len()
     }
 
     /// Item `i` of a list value.
     #[inline]
     pub fn list_item(&self, id: u32, i: usize) -> Value {
-        let index = (id & !LIST_SPACE) as usize;
-        let found = match id & LIST_SPACE {
-            FACT_LIST => self
-                .facts
-                .lists
-                .get(index)
-                .and_then(|(start, _)| self.facts.items.get(*start as usize + i)),
-            SCRATCH_LIST => self
-                .scratch
-                .lists
-                .get(index)
-                .and_then(|(start, _)| self.scratch.items.get(*start as usize + i)),
-            _ => self.program.const_lists.get(index).and_then(|l| l.get(i)),
-        };
-        found.copied().unwrap_or(Value::Unknown)
+        self.list_slice(id)
+            .get(i)
+            .copied()
+            .unwrap_or(Value::Unknown)
     }
 
-    /// The items of a list value.
+    /// The items of a list value: a constant list of the program, a list of
+    /// the request, or one made while evaluating.
     #[inline]
     fn list_slice(&self, id: u32) -> &[Value] {
         let index = (id & !LIST_SPACE) as usize;
@@ -208,11 +193,12 @@ impl<'a> Eval<'a> {
         };
         let found = match id & LIST_SPACE {
             FACT_LIST => run(&self.facts.items, self.facts.lists.get(index)),
-            SCRATCH_LIST => self.scratch.lists.get(index).and_then(|&(start, len)| {
-                self.scratch
-                    .items
-                    .get(start as usize..(start + len) as usize)
-            }),
+            SCRATCH_LIST => {
+                let space = &*self.scratch;
+                space.lists.get(index).and_then(|&(start, len)| {
+                    space.items.get(start as usize..(start + len) as usize)
+                })
+            }
             _ => self.program.const_lists.get(index).map(Vec::as_slice),
         };
         found.unwrap_or(&[])
