@@ -562,7 +562,7 @@ pub struct Bound {
 }
 
 /// The comparison operators.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CmpOp {
     /// `==`
     Eq,
@@ -579,7 +579,7 @@ pub enum CmpOp {
 }
 
 /// The set operators.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SetOp {
     /// `has any of`
     Any,
@@ -590,7 +590,7 @@ pub enum SetOp {
 }
 
 /// The arithmetic operators.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ArithOp {
     /// `+`
     Add,

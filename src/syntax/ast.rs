@@ -446,7 +446,7 @@ pub enum ExprKind {
 }
 
 /// A quantifier.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Quantifier {
     /// Some item satisfies the condition.
     Any,
@@ -470,7 +470,7 @@ pub struct QueryTest {
 }
 
 /// A prefix operator.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UnaryOp {
     /// `not`
     Not,
@@ -479,7 +479,7 @@ pub enum UnaryOp {
 }
 
 /// An infix operator.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BinaryOp {
     /// `or`
     Or,
@@ -543,7 +543,7 @@ impl BinaryOp {
 }
 
 /// A postfix test.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TestOp {
     /// `is known`
     IsKnown,
