@@ -43,6 +43,7 @@ pub use eval::{Facts, Scratch};
 pub use request::RequestError;
 
 use check::{CheckError, Loader};
+use eval::Plan;
 use eval::program::Program;
 use request::Schema;
 use syntax::SyntaxError;
@@ -130,7 +131,7 @@ impl Loader for EmbeddedLoader {
 /// A checked, compiled policy: bind requests to it and decide them.
 #[derive(Clone, Debug)]
 pub struct Policy {
-    program: Program,
+    plan: Plan,
     schema: Schema,
     name: String,
     text: String,
@@ -153,14 +154,14 @@ impl Policy {
             }))
         };
         let ast = syntax::parse_policy(text).map_err(|e| fail(Some(e), Vec::new()))?;
-        let (mut program, errors) = check::check(&ast, loader);
+        let (program, errors) = check::check(&ast, loader);
         if !errors.is_empty() {
             return Err(fail(None, errors));
         }
-        eval::filter::compute(&mut program);
+        let plan = eval::optimize(program);
         Ok(Policy {
-            schema: Schema::new(&program),
-            program,
+            schema: Schema::new(plan.program()),
+            plan,
             name: name.to_string(),
             text: text.to_string(),
         })
@@ -186,14 +187,14 @@ impl Policy {
         Policy::from_source("policies.dsl", EMBEDDED_POLICY, &EmbeddedLoader)
     }
 
-    /// The compiled program.
+    /// The checked program.
     pub fn program(&self) -> &Program {
-        &self.program
+        self.plan.program()
     }
 
-    /// The compiled program, to compile more expressions against (the REPL).
-    pub fn program_mut(&mut self) -> &mut Program {
-        &mut self.program
+    /// The optimized plan that decides requests.
+    pub fn plan(&self) -> &Plan {
+        &self.plan
     }
 
     /// The policy's name (its file).
@@ -208,7 +209,7 @@ impl Policy {
 
     /// Binds a JSON request to the policy's facts.
     pub fn bind(&self, json: &str) -> Result<Facts, RequestError> {
-        request::bind(&self.program, &self.schema, json)
+        request::bind(self.plan.program(), &self.schema, json)
     }
 
     /// Decides a bound request.
@@ -218,7 +219,7 @@ impl Policy {
 
     /// Decides a bound request, reusing a worker's scratch space.
     pub fn decide_with(&self, facts: &Facts, scratch: &mut Scratch) -> Decision {
-        eval::decide(&self.program, facts, scratch)
+        eval::decide(&self.plan, facts, scratch)
     }
 
     /// Evaluates a bound request: what every rule did, ready to become a
@@ -226,7 +227,7 @@ impl Policy {
     /// ([`eval::Verdict::write_json`]). The verdict lives in `scratch`'s
     /// buffers, reused by the next request: a worker allocates once.
     pub fn evaluate<'a>(&'a self, facts: &'a Facts, scratch: &'a mut Scratch) -> eval::Verdict<'a> {
-        eval::evaluate(&self.program, facts, scratch)
+        eval::evaluate(&self.plan, facts, scratch)
     }
 
     /// JSON request in, decision JSON out.

@@ -771,10 +771,6 @@ impl<'a> Checker<'a> {
             branches,
             stage,
             span: r.span,
-            line_filter: None,
-            residual: None,
-            request_guard: None,
-            line_guard: None,
         }
     }
 

@@ -10,9 +10,7 @@
 use std::sync::{Arc, OnceLock};
 
 use super::Eval;
-use super::fold::Keyed;
-use super::program::{Effect, MessagePart, Node, NodeKind, Program, Value};
-use super::{Facts, Scratch};
+use super::program::{LineKey, Node, NodeKind, Value};
 
 /// A node's compiled code.
 #[derive(Clone)]
@@ -252,7 +250,7 @@ enum Remembered {
 /// `rows` counts the table's rows and one more for codes outside it, whose
 /// value is remembered only if `outside` (the node does not read the code
 /// itself).
-pub fn by_row(var: u32, keyed: Keyed, rows: usize, outside: bool, fallback: Code) -> Code {
+pub fn by_row(var: u32, keyed: LineKey, rows: usize, outside: bool, fallback: Code) -> Code {
     let cells: Box<[OnceLock<Remembered>]> = (0..rows).map(|_| OnceLock::new()).collect();
     let last = rows.saturating_sub(1);
     Code::new(move |ev| {
@@ -297,36 +295,4 @@ fn remembered(ev: &Eval, v: Value) -> Option<Remembered> {
         }
         v => lasting(&v).then_some(Remembered::Value(v)),
     }
-}
-
-/// Writes each message's constant holes (`{ADULT_AGE}`) into its text when
-/// the policy compiles, so that firing a rule formats only what varies.
-pub fn constant_holes(program: &mut Program) {
-    let mut rules = std::mem::take(&mut program.rules);
-    let (facts, mut scratch) = (Facts::default(), Scratch::default());
-    let ev = Eval::new(program, &facts, &mut scratch);
-    for branch in rules.iter_mut().flat_map(|r| r.branches.iter_mut()) {
-        let cautions = branch.effects.iter_mut().filter_map(|e| match e {
-            Effect::Caution(m) => Some(m),
-            _ => None,
-        });
-        for m in cautions.chain(branch.message.iter_mut()) {
-            let mut parts: Vec<MessagePart> = Vec::with_capacity(m.parts.len());
-            for part in m.parts.drain(..) {
-                let part = match part {
-                    MessagePart::Hole(n) => match n.kind {
-                        NodeKind::Const(v) => MessagePart::Text(ev.display(v)),
-                        _ => MessagePart::Hole(n),
-                    },
-                    text => text,
-                };
-                match (parts.last_mut(), part) {
-                    (Some(MessagePart::Text(t)), MessagePart::Text(more)) => t.push_str(&more),
-                    (_, part) => parts.push(part),
-                }
-            }
-            m.parts = parts;
-        }
-    }
-    program.rules = rules;
 }

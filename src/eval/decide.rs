@@ -10,9 +10,8 @@
 use std::fmt::Write as _;
 
 use super::compile::Code;
-use super::program::{
-    Branch, Candidates, Effect, MessagePart, Node, Program, RuleCode, Sym, Value,
-};
+use super::plan::{Plan, RuleCode};
+use super::program::{Branch, Effect, MessagePart, Node, Program, Sym, Value};
 use super::{Eval, Facts, Scratch, and3, truth};
 use crate::decision::{
     Decision, LineDecision, PendingNote, TraceEntry, write_json_str, write_json_str_contents,
@@ -141,20 +140,17 @@ impl Work {
 }
 
 /// Decides one request.
-pub fn decide(program: &Program, facts: &Facts, scratch: &mut Scratch) -> Decision {
-    evaluate(program, facts, scratch).decision()
+pub fn decide(plan: &Plan, facts: &Facts, scratch: &mut Scratch) -> Decision {
+    evaluate(plan, facts, scratch).decision()
 }
 
 /// Evaluates every rule on one request. The verdict borrows the scratch
 /// space, whose buffers hold what the rules did.
-pub fn evaluate<'a>(
-    program: &'a Program,
-    facts: &'a Facts,
-    scratch: &'a mut Scratch,
-) -> Verdict<'a> {
+pub fn evaluate<'a>(plan: &'a Plan, facts: &'a Facts, scratch: &'a mut Scratch) -> Verdict<'a> {
     let Scratch { space, work } = scratch;
     work.clear();
-    run_stages(&mut Eval::in_space(program, facts, space), work);
+    let program = plan.program();
+    run_stages(plan, &mut Eval::in_space(program, facts, space), work);
     Verdict {
         program,
         facts,
@@ -162,7 +158,7 @@ pub fn evaluate<'a>(
     }
 }
 
-fn run_stages(ev: &mut Eval, w: &mut Work) {
+fn run_stages(plan: &Plan, ev: &mut Eval, w: &mut Work) {
     let (program, facts) = (ev.program, ev.facts);
     let lines = program.lines.as_ref();
     if let Some(Value::List(id)) = lines.and_then(|l| facts.slots.get(l.fact as usize)) {
@@ -170,9 +166,9 @@ fn run_stages(ev: &mut Eval, w: &mut Work) {
             .extend((0..ev.list_len(*id)).map(|i| ev.list_item(*id, i)));
     }
     // Each line's row in the code table, for the rules' line filters.
-    let table = program
-        .line_key
-        .map(|(field, t)| (field, &program.tables[t as usize]));
+    let table = plan
+        .line_key()
+        .map(|key| (key.field, &program.tables[key.table as usize]));
     w.rows.extend(w.lines.iter().map(|l| match (table, l) {
         (Some((field, t)), Value::Rec(off)) => match facts.records.get((off + field) as usize) {
             Some(Value::Sym(s)) => t.row(*s).unwrap_or(t.keys.len()),
@@ -182,28 +178,12 @@ fn run_stages(ev: &mut Eval, w: &mut Work) {
     }));
     let n = w.lines.len();
     w.decided.resize(n + 1, false);
-    // A program the linter checks is not compiled for speed: its rules'
-    // codes are gathered here.
-    let gathered: Vec<RuleCode>;
-    let rule_codes = if program.rule_codes.len() == program.rules.len() {
-        &program.rule_codes
-    } else {
-        gathered = program.rules.iter().map(RuleCode::of).collect();
-        &gathered
-    };
 
     for (s, stage) in program.stages.iter().enumerate() {
         let (first_firing, first_pending) = (w.firings.len(), w.pendings.len());
         // Each rule that can fire on the request or on an undecided line, in
         // the stage's order; a line rule on each line it can fire on.
-        let computed;
-        let candidates = match program.candidates.get(s) {
-            Some(c) => c,
-            None => {
-                computed = Candidates::new(program, stage, 0, |_, _| true);
-                &computed
-            }
-        };
+        let candidates = plan.candidates(s);
         for word in 0..candidates.request.len() {
             w.masks.clear();
             for i in 0..n {
@@ -219,7 +199,7 @@ fn run_stages(ev: &mut Eval, w: &mut Work) {
                 let bit = todo.trailing_zeros() as usize;
                 todo &= todo - 1;
                 let r = stage.rules[word * 64 + bit];
-                let code = &rule_codes[r as usize];
+                let code = plan.rule(r);
                 match code.for_each {
                     None => run_rule(ev, w, r, code.whole.as_ref(), None),
                     Some(slot) => run_line_rule(ev, w, r, code, slot, bit),

@@ -10,31 +10,19 @@
 //! expression as written; only its code changes, and the nodes above it are
 //! recompiled to call the new code.
 
+use super::analysis::{code_only, reads_code};
 use super::compile::{by_row, compile};
-use super::filter::{code_only, reads_code};
-use super::program::{Effect, Message, MessagePart, Node, NodeKind, Program};
+use super::plan::Guards;
+use super::program::{Branch, Effect, LineKey, Message, MessagePart, Node, NodeKind, Program};
 
-/// What folding needs of the program: the line record's field that keys the
-/// code table, the table, and the list fact of the lines.
-#[derive(Clone, Copy)]
-pub struct Keyed {
-    pub field: u32,
-    pub table: u32,
-    pub lines: Option<u32>,
-}
-
-/// Folds every rule, `let` and definition of the program.
-pub fn fold(program: &mut Program, keyed: Keyed) {
+/// Folds every rule (with the guards the optimizer split from it), `let`
+/// and definition of the program.
+pub fn fold(program: &mut Program, keyed: LineKey, guards: &mut [Guards]) {
     // Deciding what to fold reads the lets and definitions, not the rules.
     let mut rules = std::mem::take(&mut program.rules);
-    for rule in &mut rules {
+    for (rule, guard) in rules.iter_mut().zip(guards) {
         let vars: Vec<u32> = rule.for_each.into_iter().collect();
-        let sites = rule
-            .when
-            .iter_mut()
-            .chain(rule.request_guard.iter_mut())
-            .chain(rule.residual.iter_mut().flatten())
-            .chain(rule.line_guard.iter_mut().flatten());
+        let sites = rule.when.iter_mut().chain(guard.nodes_mut());
         for node in sites {
             fold_node(program, keyed, node, &vars);
         }
@@ -88,7 +76,7 @@ fn take_node(place: Option<&mut Node>) -> Option<Node> {
 }
 
 /// The nodes of a branch: condition, codes, effects, message holes.
-fn branch_nodes(b: &super::program::Branch) -> impl Iterator<Item = &Node> {
+fn branch_nodes(b: &Branch) -> impl Iterator<Item = &Node> {
     let effects = b
         .effects
         .iter()
@@ -120,7 +108,7 @@ fn visit_lets(n: &Node, f: &mut dyn FnMut(u32)) {
     n.for_each_child(&mut |c, _| visit_lets(c, f));
 }
 
-fn fold_message(program: &Program, keyed: Keyed, m: &mut Message, vars: &[u32]) {
+fn fold_message(program: &Program, keyed: LineKey, m: &mut Message, vars: &[u32]) {
     for p in &mut m.parts {
         if let MessagePart::Hole(n) = p {
             fold_node(program, keyed, n, vars);
@@ -145,13 +133,13 @@ fn worth_folding(n: &Node) -> bool {
 /// Folds the largest parts of `node` that depend only on the code of a line
 /// held by a local of `vars`, and recompiles what is above them. Whether it
 /// changed.
-fn fold_node(program: &Program, keyed: Keyed, node: &mut Node, vars: &[u32]) -> bool {
+fn fold_node(program: &Program, keyed: LineKey, node: &mut Node, vars: &[u32]) -> bool {
     if worth_folding(node) {
         // The innermost variable first: a quantifier's, then the rule's.
         if let Some(&var) = vars
             .iter()
             .rev()
-            .find(|&&v| code_only(program, node, v, keyed.field))
+            .find(|&&v| code_only(program, node, v, keyed))
         {
             // A node that reads the code itself has, on a code outside the
             // table, that code's value: it is not remembered for that row.
@@ -166,7 +154,7 @@ fn fold_node(program: &Program, keyed: Keyed, node: &mut Node, vars: &[u32]) -> 
     node.for_each_child_mut(&mut |child, bound| {
         let inner: Vec<u32>;
         let vars = match bound {
-            Some(b) if b.over.is_some() && b.over == keyed.lines => {
+            Some(b) if b.over == Some(keyed.lines) => {
                 inner = vars.iter().copied().chain([b.var]).collect();
                 &inner[..]
             }

@@ -3,16 +3,20 @@
 //! [`evaluate`] applies the rules, stage by stage, and gives the [`Verdict`]
 //! from which the decision is built or written.
 
+mod analysis;
 pub mod compile;
 mod decide;
-pub mod filter;
 mod fold;
+pub mod optimize;
+pub mod plan;
 pub mod program;
 
 use compile::{Code, Operand};
 use program::{ArithOp, CmpOp, Program, SetOp, Sym, Value};
 
 pub use decide::{Verdict, decide, evaluate};
+pub use optimize::optimize;
+pub use plan::Plan;
 
 use crate::syntax::ast::{Quantifier, TestOp};
 
@@ -816,12 +820,13 @@ mod tests {
     /// Evaluates `expr` against `request`: `Some(true)`, `Some(false)` or
     /// `None` for unknown; other values as the language shows them.
     fn value(request: &str, expr: &str) -> String {
-        let mut policy = Policy::from_source("t.dsl", POLICY, &EmbeddedLoader).unwrap();
+        let policy = Policy::from_source("t.dsl", POLICY, &EmbeddedLoader).unwrap();
         let facts = policy.bind(request).unwrap();
         let ast = crate::syntax::parse_expr(expr).unwrap();
-        let (node, _) = crate::check::check_expr(policy.program_mut(), &ast).unwrap();
+        let mut program = policy.program().clone();
+        let (node, _) = crate::check::check_expr(&mut program, &ast).unwrap();
         let mut scratch = Scratch::default();
-        let mut ev = Eval::new(policy.program(), &facts, &mut scratch);
+        let mut ev = Eval::new(&program, &facts, &mut scratch);
         let v = ev.eval(&node);
         ev.show(v)
     }

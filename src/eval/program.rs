@@ -329,57 +329,6 @@ pub struct Rule {
     pub stage: u32,
     /// The whole rule.
     pub span: Span,
-    /// For a line rule: per code-table row (and, last, for a code outside the
-    /// table), whether the rule can fire at all (see `eval::filter`).
-    pub line_filter: Option<Vec<bool>>,
-    /// For a filtered rule: the part of `when` its filter does not already
-    /// decide (`Some(None)`: nothing left, the guard holds).
-    pub residual: Option<Option<Node>>,
-    /// For a line rule: the conjuncts of `when` that do not depend on the
-    /// line, evaluated once per request (see `eval::filter`).
-    pub request_guard: Option<Node>,
-    /// With `request_guard`: what is left of `when` for each line once the
-    /// request guard holds (and, where the line filter passed, without the
-    /// code-only conjuncts).
-    pub line_guard: Option<Option<Node>>,
-}
-
-/// What the evaluator reads of a rule before it knows the rule applies: a
-/// few words, not the whole rule, so that passing over the many rules that
-/// do not apply to a line touches little memory. Built from the [`Rule`]
-/// once its code is final.
-#[derive(Clone, Debug, Default)]
-pub struct RuleCode {
-    /// The local slot of the `for each` variable: a line rule.
-    pub for_each: Option<u32>,
-    /// Whether a line filter passed every line the rule runs on (those in
-    /// the code table).
-    pub filtered: bool,
-    /// Its request guard.
-    pub request: Option<Code>,
-    /// What to check of `when` on a line once the request guard held
-    /// (`None`: nothing).
-    pub line: Option<Code>,
-    /// What to check of `when` on a line the filter passed.
-    pub residual: Option<Code>,
-    /// All of `when`.
-    pub whole: Option<Code>,
-}
-
-impl RuleCode {
-    /// The code of `rule`.
-    pub fn of(rule: &Rule) -> RuleCode {
-        let code = |n: &Option<Node>| n.as_ref().map(|n| n.code.clone());
-        let whole = code(&rule.when);
-        RuleCode {
-            for_each: rule.for_each,
-            filtered: rule.line_filter.is_some(),
-            request: code(&rule.request_guard),
-            line: rule.line_guard.as_ref().map_or(whole.clone(), code),
-            residual: rule.residual.as_ref().map_or(whole.clone(), code),
-            whole,
-        }
-    }
 }
 
 /// A compiled branch.
@@ -784,69 +733,21 @@ pub struct Program {
     pub locals: u32,
     /// Inline examples.
     pub examples: Vec<Example>,
-    /// The line field that keys the code table, and the table (for filters).
-    pub line_key: Option<(u32, u32)>,
-    /// Per stage, the rules that can fire where (see `eval::filter`).
-    pub candidates: Vec<Candidates>,
-    /// Per rule, the code that decides whether it applies, kept together
-    /// for the evaluator (see [`RuleCode`]).
-    pub rule_codes: Vec<RuleCode>,
     /// Global names (constants, sets, definitions, tables) some expression
     /// refers to.
     pub used: std::collections::BTreeSet<String>,
 }
 
-/// A stage's rules that can fire, as bit sets of their positions in the
-/// stage (bit `p % 64` of word `p / 64`).
-#[derive(Clone, Debug, Default)]
-pub struct Candidates {
-    /// The rules for the request as a whole.
-    pub request: Vec<u64>,
-    /// Per row of the code table (then a code outside it, then a line whose
-    /// row is not known): the line rules that can fire on such a line.
-    pub rows: Vec<Vec<u64>>,
-}
-
-impl Candidates {
-    /// The candidates of a stage of `program`, with `rows` rows (table rows
-    /// and a code outside the table) of which `can_fire(rule, row)` says
-    /// whether a line rule can fire on a line of that row.
-    pub fn new(
-        program: &Program,
-        stage: &Stage,
-        rows: usize,
-        can_fire: impl Fn(&Rule, usize) -> bool,
-    ) -> Candidates {
-        let words = stage.rules.len().div_ceil(64);
-        let set = |keep: &dyn Fn(&Rule) -> bool| {
-            let mut bits = vec![0u64; words];
-            for (pos, &r) in stage.rules.iter().enumerate() {
-                if program.rules.get(r as usize).is_some_and(keep) {
-                    bits[pos / 64] |= 1 << (pos % 64);
-                }
-            }
-            bits
-        };
-        let mut per_row: Vec<Vec<u64>> = (0..rows)
-            .map(|row| set(&|rule: &Rule| rule.for_each.is_some() && can_fire(rule, row)))
-            .collect();
-        per_row.push(set(&|rule: &Rule| rule.for_each.is_some()));
-        Candidates {
-            request: set(&|rule: &Rule| rule.for_each.is_none()),
-            rows: per_row,
-        }
-    }
-
-    /// The line rules that can fire on a line of `row` (any number past the
-    /// rows: not known), word `word`.
-    pub fn line_word(&self, row: usize, word: usize) -> u64 {
-        let last = self.rows.len().saturating_sub(1);
-        self.rows
-            .get(row.min(last))
-            .and_then(|bits| bits.get(word))
-            .copied()
-            .unwrap_or(0)
-    }
+/// The field of the decision's lines that keys a code table: what a
+/// line's row in the table is read from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineKey {
+    /// The line record's field.
+    pub field: u32,
+    /// The table it keys.
+    pub table: u32,
+    /// The list fact of the lines.
+    pub lines: u32,
 }
 
 /// An inline example of the policy.
@@ -867,6 +768,47 @@ pub struct Example {
 }
 
 impl Program {
+    /// The field of the decision's lines that keys a code table, if one
+    /// does: the first field whose format is a table's key.
+    pub fn line_key(&self) -> Option<LineKey> {
+        let lines = self.lines.as_ref()?.fact;
+        let Type::List(item) = &self.facts.get(lines as usize)?.spec.ty else {
+            return None;
+        };
+        let Type::Record(r) = **item else { return None };
+        self.records
+            .get(r as usize)?
+            .fields
+            .iter()
+            .enumerate()
+            .find_map(|(i, f)| match f.spec.ty {
+                Type::Text(Some(fmt)) => {
+                    let table = self.formats.get(fmt as usize)?.table?;
+                    Some(LineKey {
+                        field: i as u32,
+                        table,
+                        lines,
+                    })
+                }
+                _ => None,
+            })
+    }
+
+    /// The number of fields of a line's record (0 if there are no lines).
+    pub fn line_width(&self) -> usize {
+        let lines = self
+            .lines
+            .as_ref()
+            .and_then(|l| self.facts.get(l.fact as usize));
+        match lines.map(|f| &f.spec.ty) {
+            Some(Type::List(item)) => match **item {
+                Type::Record(r) => self.records.get(r as usize).map_or(0, |r| r.fields.len()),
+                _ => 0,
+            },
+            _ => 0,
+        }
+    }
+
     /// The text of a symbol, including a request's own texts.
     pub fn sym_text<'a>(&'a self, sym: Sym, extra: &'a [String]) -> &'a str {
         match self.syms.resolve(sym) {

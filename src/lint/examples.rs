@@ -11,8 +11,8 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::{Finding, SourceFile, rule_header};
-use crate::eval::Scratch;
 use crate::eval::program::{Example, Program};
+use crate::eval::{Plan, Scratch};
 use crate::request::Schema;
 use crate::syntax::span::Span;
 
@@ -92,13 +92,13 @@ pub fn mismatches(expect: &Value, decision: &Value) -> Vec<String> {
 /// Decides an example's request: the decision as JSON and the labels of the
 /// rules that fired, or why the request is rejected.
 pub fn decide(
-    program: &Program,
+    plan: &Plan,
     schema: &Schema,
     example: &Example,
 ) -> Result<(Value, Vec<String>), String> {
-    let facts =
-        crate::request::bind(program, schema, &example.request).map_err(|e| e.to_string())?;
-    let decision = crate::eval::decide(program, &facts, &mut Scratch::default());
+    let facts = crate::request::bind(plan.program(), schema, &example.request)
+        .map_err(|e| e.to_string())?;
+    let decision = crate::eval::decide(plan, &facts, &mut Scratch::default());
     let fired = decision.trace.iter().map(|t| t.rule.clone()).collect();
     let json = serde_json::to_value(&decision).map_err(|e| e.to_string())?;
     Ok((json, fired))
@@ -115,10 +115,12 @@ pub(crate) fn check(
     if program.examples.is_empty() {
         return fired;
     }
-    let schema = Schema::new(program);
+    // Examples run on what `policy eval` runs: the optimized plan.
+    let plan = crate::eval::optimize(program.clone());
+    let schema = Schema::new(plan.program());
     for ex in &program.examples {
         let header = example_header(&source.text, ex.span);
-        match decide(program, &schema, ex) {
+        match decide(&plan, &schema, ex) {
             Err(e) => out.push(
                 Finding::new(
                     source,
