@@ -141,6 +141,26 @@ impl Policy {
     /// Parses, checks and compiles a policy's text. `loader` reads the
     /// files it names.
     pub fn from_source(name: &str, text: &str, loader: &dyn Loader) -> Result<Policy, PolicyError> {
+        Policy::build(name, text, loader, eval::optimize)
+    }
+
+    /// [`Policy::from_source`] without the optimizer: every rule runs as
+    /// written. It decides every request as the optimized policy does (what
+    /// `bench/tests/optimizer.rs` checks), only slower.
+    pub fn from_source_plain(
+        name: &str,
+        text: &str,
+        loader: &dyn Loader,
+    ) -> Result<Policy, PolicyError> {
+        Policy::build(name, text, loader, Plan::plain)
+    }
+
+    fn build(
+        name: &str,
+        text: &str,
+        loader: &dyn Loader,
+        plan: fn(Program) -> Plan,
+    ) -> Result<Policy, PolicyError> {
         let fail = |syntax: Option<SyntaxError>, errors: Vec<CheckError>| {
             let count = errors.len() + usize::from(syntax.is_some());
             PolicyError(Box::new(Invalid {
@@ -158,7 +178,7 @@ impl Policy {
         if !errors.is_empty() {
             return Err(fail(None, errors));
         }
-        let plan = eval::optimize(program);
+        let plan = plan(program);
         Ok(Policy {
             schema: Schema::new(plan.program()),
             plan,
