@@ -129,7 +129,7 @@ pub fn compile(kind: &NodeKind) -> Code {
         }
         NodeKind::Not(x) => {
             let x = operand(x);
-            Code::new(move |ev| super::kleene(super::truth(x.get(ev)).map(|b| !b)))
+            Code::new(move |ev| super::ops::kleene(super::truth(x.get(ev)).map(|b| !b)))
         }
         NodeKind::Neg(x) => {
             let x = code(x);
@@ -184,7 +184,7 @@ pub fn compile(kind: &NodeKind) -> Code {
             Code::new(move |ev| {
                 let l = a.run(ev);
                 let r = b.run(ev);
-                super::arith(op, l, r)
+                super::ops::arith(op, l, r)
             })
         }
         NodeKind::Test(test, x) => {

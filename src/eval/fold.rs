@@ -71,7 +71,7 @@ pub fn fold(program: &mut Program, keyed: LineKey, guards: &mut [Guards]) {
 /// Takes a node out of its place, leaving a constant.
 fn take_node(place: Option<&mut Node>) -> Option<Node> {
     let place = place?;
-    let stand_in = Node::new(NodeKind::Const(super::Value::Unknown), place.span);
+    let stand_in = Node::new(NodeKind::Const(super::program::Value::Unknown), place.span);
     Some(std::mem::replace(place, stand_in))
 }
 
