@@ -113,3 +113,55 @@ impl Checker<'_> {
         (Node::new(NodeKind::Call(id, compiled), span), ty)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::{error_of, errors_with, type_of};
+
+    #[test]
+    fn a_definition_has_the_type_of_its_body() {
+        assert_eq!(type_of("grown").unwrap(), "bool");
+    }
+
+    #[test]
+    fn a_call_has_the_type_of_its_definition() {
+        assert_eq!(type_of("older_than(18)").unwrap(), "bool");
+    }
+
+    #[test]
+    fn an_argument_must_have_its_parameter_type() {
+        assert_eq!(error_of("older_than(true)"), "expected number, found bool");
+    }
+
+    #[test]
+    fn a_call_gives_every_parameter() {
+        assert_eq!(
+            error_of("older_than(18, 19)"),
+            "`older_than` takes 1 argument(s), given 2"
+        );
+    }
+
+    #[test]
+    fn a_definition_with_parameters_is_called_with_them() {
+        assert_eq!(
+            error_of("older_than"),
+            "`older_than` takes 1 argument(s), given 0"
+        );
+    }
+
+    #[test]
+    fn a_body_must_have_the_declared_type() {
+        assert_eq!(
+            errors_with("define age_text: text = member.age"),
+            ["expected text, found number"]
+        );
+    }
+
+    #[test]
+    fn a_definition_may_not_refer_to_itself() {
+        assert_eq!(
+            errors_with("define forever = forever"),
+            ["`forever` is defined in terms of itself"]
+        );
+    }
+}

@@ -74,3 +74,36 @@ impl Checker<'_> {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::errors_with;
+
+    /// An example with this `expect` object.
+    fn expecting(expect: &str) -> Vec<String> {
+        errors_with(&format!(
+            "example \"e\" {{\n  request {{\"member\": {{\"age\": 4}}}}\n  expect {expect}\n}}"
+        ))
+    }
+
+    #[test]
+    fn an_example_may_expect_decision_fields() {
+        assert!(expecting(r#"{"outcome": "deny"}"#).is_empty());
+    }
+
+    #[test]
+    fn an_example_must_expect_valid_json() {
+        assert_eq!(
+            expecting(r#"{"outcome": "deny", }"#),
+            ["the example's `expect` is not valid JSON: trailing comma at line 1 column 21"]
+        );
+    }
+
+    #[test]
+    fn an_example_may_not_expect_an_unknown_field() {
+        assert_eq!(
+            expecting(r#"{"outcom": "deny"}"#),
+            ["the example expects an unknown decision field `outcom`"]
+        );
+    }
+}

@@ -419,3 +419,166 @@ impl Checker<'_> {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::type_fits;
+    use crate::check::testing::{error_of, type_of};
+    use crate::eval::program::Type;
+
+    fn list(item: Type) -> Type {
+        Type::List(Box::new(item))
+    }
+
+    #[test]
+    fn a_type_fits_itself() {
+        assert!(type_fits(&Type::Number, &Type::Number));
+    }
+
+    #[test]
+    fn a_number_does_not_fit_a_bool() {
+        assert!(!type_fits(&Type::Number, &Type::Bool));
+    }
+
+    #[test]
+    fn anything_fits_any_and_any_fits_anything() {
+        assert!(type_fits(&Type::Any, &Type::Enum(0)) && type_fits(&Type::Record(0), &Type::Any));
+    }
+
+    #[test]
+    fn plain_text_and_a_format_fit_each_other() {
+        assert!(type_fits(&Type::Text(None), &Type::Text(Some(0))));
+        assert!(type_fits(&Type::Text(Some(0)), &Type::Text(None)));
+    }
+
+    #[test]
+    fn two_formats_do_not_fit_each_other() {
+        assert!(!type_fits(&Type::Text(Some(0)), &Type::Text(Some(1))));
+    }
+
+    #[test]
+    fn lists_fit_when_their_items_fit() {
+        assert!(type_fits(&list(Type::Any), &list(Type::Enum(0))));
+        assert!(!type_fits(&list(Type::Enum(0)), &list(Type::Enum(1))));
+    }
+
+    #[test]
+    fn literals_have_their_own_types() {
+        assert_eq!(type_of("18").unwrap(), "number");
+        assert_eq!(type_of("true").unwrap(), "bool");
+        assert_eq!(type_of("\"x\"").unwrap(), "text");
+    }
+
+    #[test]
+    fn not_takes_a_condition() {
+        assert_eq!(type_of("not member.adult").unwrap(), "bool");
+        assert_eq!(error_of("not member.age"), "expected bool, found number");
+    }
+
+    #[test]
+    fn minus_takes_a_number() {
+        assert_eq!(type_of("-member.age").unwrap(), "number");
+        assert_eq!(error_of("-member.adult"), "expected number, found bool");
+    }
+
+    #[test]
+    fn a_test_is_a_bool() {
+        assert_eq!(type_of("member.age is known").unwrap(), "bool");
+        assert_eq!(type_of("member.adult if known").unwrap(), "bool");
+    }
+
+    #[test]
+    fn is_empty_tests_a_list() {
+        assert_eq!(type_of("order.codes is empty").unwrap(), "bool");
+        assert_eq!(
+            error_of("member.age is empty"),
+            "expected a list, found number"
+        );
+    }
+
+    #[test]
+    fn any_all_and_no_are_bools_and_count_a_number() {
+        assert_eq!(
+            type_of("any c in order.codes where c is \"70551\"").unwrap(),
+            "bool"
+        );
+        assert_eq!(
+            type_of("count c in order.codes where c is \"70551\"").unwrap(),
+            "number"
+        );
+    }
+
+    #[test]
+    fn a_quantifier_ranges_over_a_list() {
+        assert_eq!(
+            error_of("any x in member.age where x > 1"),
+            "expected a list, found number"
+        );
+    }
+
+    #[test]
+    fn all_needs_a_condition() {
+        assert_eq!(
+            error_of("all c in order.codes"),
+            "`all` and `no` need a condition"
+        );
+    }
+
+    #[test]
+    fn other_needs_a_for_each_rule() {
+        assert_eq!(
+            error_of("any other l in order.lines where l.code is \"70551\""),
+            "`other` needs a `for each` rule over the same list"
+        );
+    }
+
+    #[test]
+    fn a_comprehension_is_a_list_of_its_item_type() {
+        assert_eq!(
+            type_of("{l.code for l in order.lines}").unwrap(),
+            "list of code"
+        );
+    }
+
+    #[test]
+    fn a_set_takes_the_type_of_its_first_typed_item() {
+        assert_eq!(type_of("{1, 2}").unwrap(), "list of number");
+        assert_eq!(error_of("{1, true}"), "expected number, found bool");
+    }
+
+    #[test]
+    fn a_match_has_the_type_of_its_results() {
+        assert_eq!(
+            type_of("match member.plan { medicare => 1, else => 2 }").unwrap(),
+            "number"
+        );
+        assert_eq!(
+            error_of("match member.plan { medicare => 1, else => true }"),
+            "expected number, found bool"
+        );
+    }
+
+    #[test]
+    fn a_match_pattern_must_be_a_value() {
+        assert_eq!(
+            error_of("match member.adult { grown => 1, else => 2 }"),
+            "a match pattern must be a value"
+        );
+    }
+
+    #[test]
+    fn a_query_is_a_list_of_the_key_format() {
+        assert_eq!(
+            type_of("codes where modality is MRI").unwrap(),
+            "list of code"
+        );
+    }
+
+    #[test]
+    fn a_query_tests_the_table_columns() {
+        assert_eq!(
+            error_of("codes where region is MRI"),
+            "`table codes` has no field `region`"
+        );
+    }
+}

@@ -139,3 +139,37 @@ impl Checker<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::{errors_with, type_of};
+
+    #[test]
+    fn a_fact_has_its_declared_type() {
+        assert_eq!(type_of("member.age").unwrap(), "number");
+    }
+
+    #[test]
+    fn a_fact_inside_another_fact_overlaps_it() {
+        assert_eq!(
+            errors_with("facts { member.age.years: number required }"),
+            ["fact `member.age.years` overlaps fact `member.age`"]
+        );
+    }
+
+    #[test]
+    fn a_fact_declared_twice_is_a_duplicate() {
+        assert_eq!(
+            errors_with("facts { member.age: number required }"),
+            ["`fact member.age` is declared twice"]
+        );
+    }
+
+    #[test]
+    fn the_lines_must_be_a_list_of_records() {
+        assert_eq!(
+            errors_with("lines order.codes shown by code"),
+            ["expected a list of records, found list of code"]
+        );
+    }
+}

@@ -180,3 +180,89 @@ impl<'a> Checker<'a> {
             .map(|(_, local)| local.clone())
     }
 }
+
+/// Helpers for the unit tests of the typing rules.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{CheckError, Loader, check, check_expr};
+    use crate::eval::program::Program;
+    use crate::syntax::{parse_expr, parse_policy};
+
+    /// A small policy with a fact of each type, for the tests to type against.
+    pub(crate) const POLICY: &str = r#"
+enum plan { commercial, medicare }
+enum modality { CT, MRI }
+text code matching "^[0-9]{5}$"
+record line { code: code, laterality: modality may be absent }
+table codes from "codes.csv" {
+  key code: code
+  modality: modality
+}
+facts {
+  member.age: number from 0 to 150 required
+  member.plan: plan required
+  member.name: text required
+  member.adult: bool required
+  member.implants: list of plan required
+  order.lines: list of line required
+  order.codes: list of code required
+}
+const ADULT_AGE = 18
+set PLANS of plan = { commercial, medicare }
+define grown = member.age >= ADULT_AGE
+define older_than(years: number) = member.age > years
+outcomes deny > pend > approve default approve pending pend
+sections "S1"
+lines order.lines shown by code
+"#;
+
+    /// Gives `codes.csv` to the test policies.
+    struct TestFiles;
+    impl Loader for TestFiles {
+        fn load(&self, file: &str) -> Result<String, String> {
+            match file {
+                "codes.csv" => Ok("code,modality\n70551,MRI\n70450,CT\n".into()),
+                _ => Err(format!("no file `{file}` in the tests")),
+            }
+        }
+    }
+
+    /// The messages of a policy's check errors (none for a clean policy).
+    pub(crate) fn errors_of(policy: &str) -> Vec<String> {
+        let ast = parse_policy(policy).expect("the test policy parses");
+        let (_, errors) = check(&ast, &TestFiles);
+        errors.iter().map(CheckError::to_string).collect()
+    }
+
+    /// The errors of [`POLICY`] followed by `more` declarations.
+    pub(crate) fn errors_with(more: &str) -> Vec<String> {
+        errors_of(&format!("{POLICY}\n{more}"))
+    }
+
+    /// [`POLICY`], checked.
+    fn program() -> Program {
+        let ast = parse_policy(POLICY).expect("the test policy parses");
+        let (program, errors) = check(&ast, &TestFiles);
+        assert!(errors.is_empty(), "the test policy checks: {errors:?}");
+        program
+    }
+
+    /// The type of an expression in [`POLICY`]'s global scope, by name, or
+    /// the messages of its errors.
+    pub(crate) fn type_of(expr: &str) -> Result<String, Vec<String>> {
+        let mut program = program();
+        let ast = parse_expr(expr).expect("the test expression parses");
+        match check_expr(&mut program, &ast) {
+            Ok((_, ty)) => Ok(program.type_name(&ty)),
+            Err(errors) => Err(errors.iter().map(CheckError::to_string).collect()),
+        }
+    }
+
+    /// The one error message of an expression that must not check.
+    pub(crate) fn error_of(expr: &str) -> String {
+        match type_of(expr) {
+            Ok(ty) => panic!("`{expr}` checked as {ty}"),
+            Err(errors) => errors.join("\n"),
+        }
+    }
+}

@@ -120,3 +120,138 @@ impl Checker<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::{error_of, type_of};
+
+    #[test]
+    fn and_or_take_two_bools_and_give_a_bool() {
+        assert_eq!(type_of("member.adult and grown").unwrap(), "bool");
+        assert_eq!(type_of("member.adult or grown").unwrap(), "bool");
+    }
+
+    #[test]
+    fn and_rejects_a_number() {
+        assert_eq!(
+            error_of("member.adult and member.age"),
+            "expected bool, found number"
+        );
+    }
+
+    #[test]
+    fn and_rejects_a_list_with_advice() {
+        assert_eq!(
+            error_of("order.codes and grown"),
+            "expected bool, found list of code"
+        );
+    }
+
+    #[test]
+    fn arithmetic_takes_two_numbers_and_gives_a_number() {
+        for op in ["+", "-", "*", "/"] {
+            assert_eq!(
+                type_of(&format!("member.age {op} 1")).unwrap(),
+                "number",
+                "{op}"
+            );
+        }
+    }
+
+    #[test]
+    fn arithmetic_rejects_a_text() {
+        assert_eq!(
+            error_of("member.age + member.name"),
+            "expected number, found text"
+        );
+    }
+
+    #[test]
+    fn ordering_takes_two_numbers_and_gives_a_bool() {
+        for op in ["<", "<=", ">", ">="] {
+            assert_eq!(
+                type_of(&format!("member.age {op} 1")).unwrap(),
+                "bool",
+                "{op}"
+            );
+        }
+    }
+
+    #[test]
+    fn ordering_rejects_a_vocabulary_value() {
+        assert_eq!(error_of("member.plan < 1"), "expected number, found plan");
+    }
+
+    #[test]
+    fn equality_takes_two_values_of_one_type() {
+        for op in ["is", "is not", "==", "!="] {
+            assert_eq!(
+                type_of(&format!("member.age {op} 18")).unwrap(),
+                "bool",
+                "{op}"
+            );
+        }
+    }
+
+    #[test]
+    fn equality_rejects_values_of_two_types() {
+        assert_eq!(
+            error_of("member.age is true"),
+            "expected number, found bool"
+        );
+    }
+
+    #[test]
+    fn equality_gives_a_bare_name_the_vocabulary_of_either_side() {
+        assert_eq!(type_of("medicare is member.plan").unwrap(), "bool");
+        assert_eq!(
+            error_of("member.plan is dental"),
+            "`dental` is not a value of `plan`"
+        );
+    }
+
+    #[test]
+    fn equality_checks_a_string_against_the_format() {
+        assert_eq!(
+            error_of("any c in order.codes where c is \"123\""),
+            "`123` is not a valid `code`"
+        );
+    }
+
+    #[test]
+    fn membership_takes_a_value_and_a_list_of_its_type() {
+        assert_eq!(
+            type_of("member.plan in {medicare, commercial}").unwrap(),
+            "bool"
+        );
+        assert_eq!(type_of("medicare not in member.implants").unwrap(), "bool");
+    }
+
+    #[test]
+    fn membership_rejects_a_list_of_another_type() {
+        assert_eq!(
+            error_of("member.age in {1, true}"),
+            "expected number, found bool"
+        );
+        assert_eq!(
+            error_of("member.age in PLANS"),
+            "expected list of number, found list of plan"
+        );
+    }
+
+    #[test]
+    fn set_tests_take_two_lists_of_one_type() {
+        for op in ["has any of", "has none of", "has all of"] {
+            let expr = format!("member.implants {op} {{medicare}}");
+            assert_eq!(type_of(&expr).unwrap(), "bool", "{op}");
+        }
+    }
+
+    #[test]
+    fn set_tests_reject_lists_of_two_types() {
+        assert_eq!(
+            error_of("member.implants has any of order.codes"),
+            "expected list of plan, found list of code"
+        );
+    }
+}

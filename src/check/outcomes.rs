@@ -134,3 +134,69 @@ impl Checker<'_> {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::{POLICY, errors_of, errors_with};
+
+    /// [`POLICY`] without its `outcomes` line, followed by `more`.
+    fn without_outcomes(more: &str) -> Vec<String> {
+        let policy: Vec<&str> = POLICY
+            .lines()
+            .filter(|line| !line.starts_with("outcomes"))
+            .collect();
+        errors_of(&format!("{}\n{more}", policy.join("\n")))
+    }
+
+    #[test]
+    fn outcomes_may_be_declared_once() {
+        assert_eq!(
+            errors_with("outcomes deny > approve default approve pending deny"),
+            ["`outcomes` is declared twice"]
+        );
+    }
+
+    #[test]
+    fn outcomes_need_a_default() {
+        assert_eq!(
+            without_outcomes("outcomes deny > pend > approve pending pend"),
+            ["`outcomes` needs a `default`: the outcome of a line no rule decides"]
+        );
+    }
+
+    #[test]
+    fn outcomes_need_a_pending_outcome() {
+        assert_eq!(
+            without_outcomes("outcomes deny > pend > approve default approve"),
+            [
+                "`outcomes` needs `pending`: the outcome of a line an unknown fact keeps from being decided"
+            ]
+        );
+    }
+
+    #[test]
+    fn rules_need_outcomes() {
+        assert_eq!(
+            without_outcomes(
+                "stage s {\n  rule A1 a cites \"S1\" when grown then caution \"adult\"\n}"
+            ),
+            ["the policy has rules but no `outcomes` declaration"]
+        );
+    }
+
+    #[test]
+    fn a_default_outside_the_ranking_is_unknown() {
+        assert_eq!(
+            without_outcomes("outcomes deny > approve default allow pending deny"),
+            ["unknown outcome `allow`"]
+        );
+    }
+
+    #[test]
+    fn an_annotation_default_has_the_annotation_type() {
+        assert_eq!(
+            errors_with("annotation route: plan default dental"),
+            ["`dental` is not a value of `plan`"]
+        );
+    }
+}

@@ -329,3 +329,60 @@ impl Checker<'_> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::{error_of, type_of};
+
+    #[test]
+    fn a_record_field_has_its_declared_type() {
+        assert_eq!(
+            type_of("any l in order.lines where l.laterality is CT").unwrap(),
+            "bool"
+        );
+    }
+
+    #[test]
+    fn a_table_key_reaches_the_table_columns() {
+        assert_eq!(
+            type_of("{l.code.modality for l in order.lines}").unwrap(),
+            "list of modality"
+        );
+    }
+
+    #[test]
+    fn a_misspelt_fact_is_unknown() {
+        assert_eq!(error_of("member.agee"), "unknown fact `member.agee`");
+    }
+
+    #[test]
+    fn a_record_has_only_its_fields() {
+        assert_eq!(
+            error_of("any l in order.lines where l.side is known"),
+            "`line` has no field `side`"
+        );
+    }
+
+    #[test]
+    fn only_records_and_table_keys_have_fields() {
+        assert_eq!(
+            error_of("member.age.years"),
+            "`number` has no field `years`"
+        );
+    }
+
+    #[test]
+    fn a_bare_name_without_a_vocabulary_is_unknown() {
+        assert_eq!(error_of("medicare"), "unknown name `medicare`");
+    }
+
+    #[test]
+    fn a_bare_name_takes_the_vocabulary_of_the_other_side() {
+        assert_eq!(type_of("member.plan is medicare").unwrap(), "bool");
+    }
+
+    #[test]
+    fn a_table_is_not_a_value() {
+        assert_eq!(error_of("codes"), "expected a value, found table `codes`");
+    }
+}

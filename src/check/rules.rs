@@ -274,3 +274,81 @@ impl Checker<'_> {
         Message { parts }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::errors_with;
+
+    /// A stage with one rule whose body (after `cites "S1"`) is `body`.
+    fn rule(body: &str) -> Vec<String> {
+        errors_with(&format!("stage s {{\n  rule A1 a cites \"S1\" {body}\n}}"))
+    }
+
+    #[test]
+    fn a_rule_may_decide_one_outcome() {
+        assert!(rule("when grown then deny").is_empty());
+    }
+
+    #[test]
+    fn a_when_must_be_a_condition() {
+        assert_eq!(
+            rule("when member.age then deny"),
+            ["expected bool, found number"]
+        );
+    }
+
+    #[test]
+    fn a_branch_decides_at_most_one_outcome() {
+        assert_eq!(
+            rule("when grown then deny, approve"),
+            ["a branch decides at most one outcome"]
+        );
+    }
+
+    #[test]
+    fn to_needs_an_outcome() {
+        assert_eq!(
+            rule("when grown then revue to \"70551\""),
+            ["unknown outcome `revue`", "`to` needs an outcome"]
+        );
+    }
+
+    #[test]
+    fn missing_goes_with_the_pending_outcome() {
+        assert_eq!(
+            rule("when member.age is not known then deny, missing member.age"),
+            ["`missing` goes with the `pend` outcome"]
+        );
+    }
+
+    #[test]
+    fn for_each_ranges_over_the_lines() {
+        assert!(rule("for each l in order.lines when l.code is \"70551\" then deny").is_empty());
+    }
+
+    #[test]
+    fn for_each_over_another_list_is_an_error() {
+        assert_eq!(
+            rule("for each c in order.codes when grown then deny"),
+            ["`for each` ranges over the decision's lines, and `order.codes` is not them"]
+        );
+    }
+
+    #[test]
+    fn a_let_has_the_type_of_its_value() {
+        assert_eq!(
+            rule("let years = member.age when years then deny"),
+            ["expected bool, found number"]
+        );
+    }
+
+    #[test]
+    fn a_rule_id_is_used_once() {
+        assert_eq!(
+            errors_with(
+                "stage s {\n  rule A1 a cites \"S1\" when grown then deny\n  rule A1 b cites \"S1\" when grown then deny\n}"
+            ),
+            ["rule ID `A1` is used twice"]
+        );
+    }
+}

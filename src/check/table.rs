@@ -379,3 +379,60 @@ impl Checker<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::{error_of, errors_with, type_of};
+
+    #[test]
+    fn a_table_column_has_its_declared_type() {
+        assert_eq!(
+            type_of("any l in order.lines where l.code.modality is MRI").unwrap(),
+            "bool"
+        );
+    }
+
+    #[test]
+    fn a_table_key_must_be_a_text_format() {
+        assert_eq!(
+            errors_with("table more from \"codes.csv\" { key code: text }"),
+            ["expected a text format (`text code matching \"...\"`), found text"]
+        );
+    }
+
+    #[test]
+    fn a_format_is_the_key_of_one_table() {
+        assert_eq!(
+            errors_with("table more from \"codes.csv\" { key code: code }"),
+            ["format `code` is already the key of table `codes`"]
+        );
+    }
+
+    #[test]
+    fn a_column_is_required_or_may_be_absent() {
+        assert_eq!(
+            errors_with(
+                "text tag matching \"^[0-9]{5}$\"\ntable tags from \"codes.csv\" { key code: tag  modality: modality default CT }"
+            ),
+            ["a table column is required or `may be absent`"]
+        );
+    }
+
+    #[test]
+    fn a_missing_file_is_reported() {
+        assert_eq!(
+            errors_with(
+                "text tag matching \"^[0-9]{5}$\"\ntable tags from \"none.csv\" { key code: tag }"
+            ),
+            ["cannot read table file `none.csv`: no file `none.csv` in the tests"]
+        );
+    }
+
+    #[test]
+    fn a_query_names_a_table() {
+        assert_eq!(
+            error_of("code where modality is MRI"),
+            "unknown name `code`"
+        );
+    }
+}

@@ -177,3 +177,42 @@ impl Checker<'_> {
         Type::Any
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::{errors_with, type_of};
+
+    #[test]
+    fn a_list_type_names_its_item_type() {
+        assert_eq!(type_of("order.lines").unwrap(), "list of line");
+    }
+
+    #[test]
+    fn a_format_is_a_type_of_its_own_name() {
+        assert_eq!(type_of("order.codes").unwrap(), "list of code");
+    }
+
+    #[test]
+    fn a_range_with_its_bounds_swapped_is_empty() {
+        assert_eq!(
+            errors_with("annotation score: number from 10 to 2"),
+            ["the range 10 to 2 is empty"]
+        );
+    }
+
+    #[test]
+    fn an_undeclared_type_name_is_unknown() {
+        assert_eq!(
+            errors_with("annotation score: grade"),
+            ["unknown type `grade`"]
+        );
+    }
+
+    #[test]
+    fn a_vocabulary_value_listed_twice_is_a_duplicate() {
+        assert_eq!(
+            errors_with("enum side { left, right, left }"),
+            ["`left` is declared twice"]
+        );
+    }
+}

@@ -153,3 +153,58 @@ impl Checker<'_> {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::{errors_with, type_of};
+
+    #[test]
+    fn a_number_constant_is_a_number() {
+        assert_eq!(type_of("ADULT_AGE").unwrap(), "number");
+    }
+
+    #[test]
+    fn a_named_set_is_a_list_of_its_item_type() {
+        assert_eq!(type_of("PLANS").unwrap(), "list of plan");
+    }
+
+    #[test]
+    fn a_constant_may_not_be_a_set() {
+        assert_eq!(
+            errors_with("const SOME = {commercial}"),
+            ["constant `SOME` must be a number, a text or a bool"]
+        );
+    }
+
+    #[test]
+    fn a_named_set_may_not_list_a_value_twice() {
+        assert_eq!(
+            errors_with("set TWICE of plan = { commercial, commercial }"),
+            ["set `TWICE` lists a value twice"]
+        );
+    }
+
+    #[test]
+    fn a_set_value_outside_the_vocabulary_is_unknown() {
+        assert_eq!(
+            errors_with("set WRONG of plan = { medicar }"),
+            ["`medicar` is not a value of `plan`"]
+        );
+    }
+
+    #[test]
+    fn a_literal_of_another_type_is_a_mismatch() {
+        assert_eq!(
+            errors_with("annotation flag: bool default 3"),
+            ["expected bool, found a number"]
+        );
+    }
+
+    #[test]
+    fn a_text_must_match_its_format() {
+        assert_eq!(
+            errors_with("set CODES of code = { \"123\" }"),
+            ["`123` is not a valid `code`"]
+        );
+    }
+}
