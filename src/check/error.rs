@@ -162,19 +162,6 @@ pub enum CheckError {
         #[help]
         help: Option<String>,
     },
-    /// Effects that do not fit together or with the declarations.
-    #[error("{message}")]
-    #[diagnostic(code(policy::check::bad_effect))]
-    BadEffect {
-        /// What is wrong.
-        message: String,
-        /// Where.
-        #[label("here")]
-        span: Span,
-        /// Advice.
-        #[help]
-        help: Option<String>,
-    },
     /// A definition called with the wrong number of arguments.
     #[error("`{name}` takes {expected} argument(s), given {found}")]
     #[diagnostic(code(policy::check::arity))]
@@ -202,18 +189,231 @@ pub enum CheckError {
         #[label("refers back to itself")]
         span: Span,
     },
-    /// A declaration that is missing or malformed.
-    #[error("{message}")]
+    // Declarations that are missing or malformed. They share the code
+    // `policy::check::declaration`, which docs/language.md lists.
+    /// A policy with stages but no `outcomes` ranking.
+    #[error("the policy has rules but no `outcomes` declaration")]
+    #[diagnostic(
+        code(policy::check::declaration),
+        help(
+            "declare the outcomes, most decisive first: `outcomes deny > pend > allow default allow pending pend`"
+        )
+    )]
+    RulesWithoutOutcomes {
+        /// The first stage.
+        #[label("here")]
+        span: Span,
+    },
+    /// A second `outcomes` declaration.
+    #[error("`outcomes` is declared twice")]
+    #[diagnostic(
+        code(policy::check::declaration),
+        help("one `outcomes` declaration ranks them all")
+    )]
+    OutcomesDeclaredTwice {
+        /// The second declaration.
+        #[label("here")]
+        span: Span,
+    },
+    /// An `outcomes` ranking without `default`.
+    #[error("`outcomes` needs a `default`: the outcome of a line no rule decides")]
+    #[diagnostic(
+        code(policy::check::declaration),
+        help("add `default {least_decisive}`")
+    )]
+    MissingDefaultOutcome {
+        /// The last outcome of the ranking, offered as the default.
+        least_decisive: String,
+        /// The `outcomes` declaration.
+        #[label("here")]
+        span: Span,
+    },
+    /// An `outcomes` ranking without `pending`.
+    #[error(
+        "`outcomes` needs `pending`: the outcome of a line an unknown fact keeps from being decided"
+    )]
+    #[diagnostic(
+        code(policy::check::declaration),
+        help("add `pending pend`, naming one of the outcomes")
+    )]
+    MissingPendingOutcome {
+        /// The `outcomes` declaration.
+        #[label("here")]
+        span: Span,
+    },
+    /// A number range whose lower bound is above its upper bound.
+    #[error("the range {low} to {high} is empty")]
+    #[diagnostic(code(policy::check::declaration), help("write the lower bound first"))]
+    EmptyRange {
+        /// The lower bound as written.
+        low: f64,
+        /// The upper bound as written.
+        high: f64,
+        /// The type.
+        #[label("here")]
+        span: Span,
+    },
+    /// A fact declared inside another fact (`member` and `member.age`).
+    #[error("fact `{fact}` overlaps fact `{other}`")]
+    #[diagnostic(
+        code(policy::check::declaration),
+        help("a fact is a leaf of the request, and `{other}` already is one")
+    )]
+    OverlappingFacts {
+        /// The fact declared here.
+        fact: String,
+        /// The fact declared before it.
+        other: String,
+        /// The path declared here.
+        #[label("here")]
+        span: Span,
+    },
+    /// A `const` whose value is a set or a name.
+    #[error("constant `{name}` must be a number, a text or a bool")]
+    #[diagnostic(
+        code(policy::check::declaration),
+        help("for a set of vocabulary values, write `set NAME of TYPE = {{...}}`")
+    )]
+    NonScalarConstant {
+        /// The constant.
+        name: String,
+        /// Its value.
+        #[label("here")]
+        span: Span,
+    },
+    /// A named `set` that lists one value twice.
+    #[error("set `{set}` lists a value twice")]
     #[diagnostic(code(policy::check::declaration))]
-    Declaration {
-        /// What is wrong.
-        message: String,
+    DuplicateSetValue {
+        /// The set.
+        set: String,
+        /// The second listing.
+        #[label("here")]
+        span: Span,
+    },
+    /// A text format that a second table takes as its key.
+    #[error("format `{format}` is already the key of table `{table}`")]
+    #[diagnostic(code(policy::check::declaration))]
+    FormatKeysTwoTables {
+        /// The format.
+        format: String,
+        /// The table it is already the key of.
+        table: String,
+        /// The second table's key type.
+        #[label("here")]
+        span: Span,
+    },
+    /// A table column declared `unknown` or with a `default`.
+    #[error("a table column is required or `may be absent`")]
+    #[diagnostic(code(policy::check::declaration))]
+    UnsupportedColumnKind {
+        /// The kind written (or the column, when there is none).
+        #[label("here")]
+        span: Span,
+    },
+    /// An example whose `expect` does not parse as JSON.
+    #[error("the example's `expect` is not valid JSON: {reason}")]
+    #[diagnostic(code(policy::check::declaration))]
+    InvalidExampleJson {
+        /// The JSON parser's error.
+        reason: String,
+        /// The `expect` object.
+        #[label("here")]
+        span: Span,
+    },
+    /// An example that expects a field no decision has.
+    #[error("the example expects an unknown decision field `{field}`")]
+    #[diagnostic(code(policy::check::declaration))]
+    UnknownExampleField {
+        /// The field.
+        field: String,
+        /// The `expect` object.
+        #[label("here")]
+        span: Span,
+        /// The decision field it is closest to, if any.
+        #[help]
+        help: Option<String>,
+    },
+    /// A `for each` over a list that is not the decision's lines.
+    #[error("`for each` ranges over the decision's lines, and `{path}` is not them")]
+    #[diagnostic(
+        code(policy::check::declaration),
+        help(
+            "declare the lines with `lines PATH shown by FIELD`, or use a quantifier (`any x in list where ...`)"
+        )
+    )]
+    ForEachNotOverLines {
+        /// The fact ranged over.
+        path: String,
         /// Where.
         #[label("here")]
         span: Span,
-        /// Advice.
-        #[help]
-        help: Option<String>,
+    },
+    /// `all x in list` or `no x in list` without `where`.
+    #[error("`all` and `no` need a condition")]
+    #[diagnostic(
+        code(policy::check::declaration),
+        help("write `all x in list where CONDITION`")
+    )]
+    QuantifierWithoutCondition {
+        /// The quantifier.
+        #[label("here")]
+        span: Span,
+    },
+    /// A `match` arm whose pattern is not a constant value.
+    #[error("a match pattern must be a value")]
+    #[diagnostic(code(policy::check::declaration))]
+    NonValuePattern {
+        /// The pattern.
+        #[label("here")]
+        span: Span,
+    },
+    // Effects that do not fit together or with the declarations. They share
+    // the code `policy::check::bad_effect`, which docs/language.md lists.
+    /// A branch with a second outcome.
+    #[error("a branch decides at most one outcome")]
+    #[diagnostic(
+        code(policy::check::bad_effect),
+        help("this branch already decides `{first}`; split it with `if ... then ... else if ...`")
+    )]
+    TwoOutcomes {
+        /// The outcome the branch decides first.
+        first: String,
+        /// The second outcome effect.
+        #[label("here")]
+        span: Span,
+    },
+    /// `to CODES` in a branch that decides no outcome.
+    #[error("`to` needs an outcome")]
+    #[diagnostic(code(policy::check::bad_effect))]
+    ToWithoutOutcome {
+        /// The branch.
+        #[label("here")]
+        span: Span,
+    },
+    /// `missing` in a branch whose outcome is not the pending one.
+    #[error("`missing` goes with the `{pending}` outcome")]
+    #[diagnostic(
+        code(policy::check::bad_effect),
+        help("facts are missing only when the line waits for them")
+    )]
+    MissingWithoutPending {
+        /// The pending outcome.
+        pending: String,
+        /// The branch.
+        #[label("here")]
+        span: Span,
+    },
+    /// `any other x in list` outside a `for each` rule over that list.
+    #[error("`other` needs a `for each` rule over the same list")]
+    #[diagnostic(
+        code(policy::check::bad_effect),
+        help("`any other l in order.lines` skips the line the rule is at")
+    )]
+    OtherWithoutForEach {
+        /// The quantifier.
+        #[label("here")]
+        span: Span,
     },
     /// A regular expression that does not compile.
     #[error("invalid pattern: {message}")]

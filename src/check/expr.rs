@@ -1,52 +1,61 @@
-//! Expressions: name resolution, types, vocabulary values, and compilation to
-//! [`Node`]s. Bare names and strings take their meaning from the other side
-//! of a comparison (`member.plan in {medicare, medicare_advantage}`).
+//! Expressions: each form's typing rule and its compilation to a [`Node`].
+//! Bare names and strings take their meaning from the other side of a
+//! comparison (`member.plan in {medicare, medicare_advantage}`), so checking
+//! passes down the type expected, if any.
 
 use super::{CheckError, Checker, Local};
 use crate::diag::suggestion;
-use crate::eval::program::*;
-use crate::syntax::ast::{self, BinaryOp, ExprKind, Quantifier, TestOp, UnaryOp};
-use crate::syntax::span::Span;
+use crate::eval::program::{Global, Node, NodeKind, Type, Value};
+use crate::syntax::ast::{self, ExprKind, Quantifier, TestOp, UnaryOp};
+use crate::syntax::span::{Ident, Span};
 
-fn node(kind: NodeKind, span: Span) -> Node {
+/// A compiled node.
+pub(super) fn node(kind: NodeKind, span: Span) -> Node {
     Node::new(kind, span)
 }
 
-fn error_node(span: Span) -> (Node, Type) {
+/// What an expression with an error compiles to: unknown, of any type, so
+/// that checking goes on without a second error.
+pub(super) fn error_node(span: Span) -> (Node, Type) {
     (node(NodeKind::Const(Value::Unknown), span), Type::Any)
 }
 
-/// Whether `found` may stand where `expected` is wanted.
-pub(crate) fn fits(found: &Type, expected: &Type) -> bool {
+/// Whether a value of type `found` may stand where `expected` is wanted:
+/// the same type, a text where any text is wanted (or any text where a
+/// format is), lists whose items fit, and anything against `Any`.
+pub(crate) fn type_fits(found: &Type, expected: &Type) -> bool {
     match (found, expected) {
         (Type::Any, _) | (_, Type::Any) => true,
-        (Type::Text(a), Type::Text(b)) => a.is_none() || b.is_none() || a == b,
-        (Type::List(a), Type::List(b)) => fits(a, b),
-        (a, b) => a == b,
+        (Type::Text(found), Type::Text(expected)) => {
+            found.is_none() || expected.is_none() || found == expected
+        }
+        (Type::List(found), Type::List(expected)) => type_fits(found, expected),
+        (found, expected) => found == expected,
     }
 }
 
 impl Checker<'_> {
     /// An expression that must be a condition.
-    pub(crate) fn condition(&mut self, e: &ast::Expr) -> Node {
-        self.expect_type(e, &Type::Bool)
+    pub(crate) fn condition(&mut self, expr: &ast::Expr) -> Node {
+        self.expect_type(expr, &Type::Bool)
     }
 
     /// An expression that must be of type `ty`.
-    pub(crate) fn expect_type(&mut self, e: &ast::Expr, ty: &Type) -> Node {
-        let (n, found) = self.expr(e, Some(ty));
-        self.require(&found, ty, e.span);
-        n
+    pub(crate) fn expect_type(&mut self, expr: &ast::Expr, ty: &Type) -> Node {
+        let (compiled, found) = self.expr(expr, Some(ty));
+        self.require_type(&found, ty, expr.span);
+        compiled
     }
 
-    fn require(&mut self, found: &Type, expected: &Type, span: Span) {
-        if !fits(found, expected) {
+    /// Reports a type mismatch at `span` unless `found` fits `expected`.
+    pub(crate) fn require_type(&mut self, found: &Type, expected: &Type, span: Span) {
+        if !type_fits(found, expected) {
             let help = match (found, expected) {
                 (Type::List(_), Type::Bool) => Some("to test a list, use `is empty`, `has any of` or a quantifier (`any x in list where ...`)".into()),
                 (Type::Bool, Type::List(_)) => Some("a set is written `{a, b}`".into()),
                 _ => None,
             };
-            self.error(CheckError::TypeMismatch {
+            self.report(CheckError::TypeMismatch {
                 expected: self.program.type_name(expected),
                 found: self.program.type_name(found),
                 span,
@@ -56,591 +65,253 @@ impl Checker<'_> {
     }
 
     /// Codes for `to` and `offer`: a text or a list of texts, always a list.
-    pub(crate) fn codes(&mut self, e: &ast::Expr) -> Node {
-        let (n, ty) = self.expr(e, None);
+    pub(crate) fn code_list(&mut self, expr: &ast::Expr) -> Node {
+        let (compiled, ty) = self.expr(expr, None);
         match ty {
-            Type::List(item) if matches!(*item, Type::Text(_) | Type::Any) => n,
+            Type::List(item) if matches!(*item, Type::Text(_) | Type::Any) => compiled,
             Type::Text(_) => {
-                let span = n.span;
-                node(NodeKind::List(vec![n]), span)
+                let span = compiled.span;
+                node(NodeKind::List(vec![compiled]), span)
             }
-            Type::Any => n,
+            Type::Any => compiled,
             other => {
-                self.error(CheckError::TypeMismatch {
+                self.report(CheckError::TypeMismatch {
                     expected: "a code or a set of codes".into(),
                     found: self.program.type_name(&other),
-                    span: e.span,
+                    span: expr.span,
                     help: None,
                 });
-                n
+                compiled
             }
-        }
-    }
-
-    /// Whether an expression takes its type from context (a bare name that
-    /// is not declared, a string, or a set of those).
-    fn contextual(&self, e: &ast::Expr) -> bool {
-        match &e.node {
-            ExprKind::Str(_) => true,
-            ExprKind::Path(p) if p.len() == 1 => {
-                let name = &p[0].node;
-                self.lookup_local(name).is_none()
-                    && !self.program.globals.contains_key(name)
-                    && !self.define_pending.contains_key(name)
-                    && !self.define_active.iter().any(|n| n == name)
-                    && !self.program.fact_slots.contains_key(name)
-            }
-            ExprKind::Set(items) => items.iter().all(|i| self.contextual(i)),
-            _ => false,
         }
     }
 
     /// Checks and compiles an expression. `expected` gives bare names and
     /// strings their vocabulary.
-    pub(crate) fn expr(&mut self, e: &ast::Expr, expected: Option<&Type>) -> (Node, Type) {
-        let span = e.span;
-        match &e.node {
-            ExprKind::Number(n) => (node(NodeKind::Const(Value::Num(*n)), span), Type::Number),
-            ExprKind::Bool(b) => (node(NodeKind::Const(Value::Bool(*b)), span), Type::Bool),
-            ExprKind::Str(s) => match expected {
-                Some(Type::Enum(en)) => {
-                    let v = self.enum_value(*en, s, span);
-                    (node(NodeKind::Const(v), span), Type::Enum(*en))
-                }
-                Some(Type::Text(f)) => {
-                    let v = self.text_value(*f, s, span);
-                    (node(NodeKind::Const(v), span), Type::Text(*f))
-                }
-                _ => {
-                    let v = Value::Sym(self.program.syms.intern(s));
-                    (node(NodeKind::Const(v), span), Type::Text(None))
-                }
-            },
-            ExprKind::Path(segments) => self.path(segments, span, expected),
+    pub(crate) fn expr(&mut self, expr: &ast::Expr, expected: Option<&Type>) -> (Node, Type) {
+        let span = expr.span;
+        match &expr.node {
+            ExprKind::Number(number) => (
+                node(NodeKind::Const(Value::Num(*number)), span),
+                Type::Number,
+            ),
+            ExprKind::Bool(truth) => (node(NodeKind::Const(Value::Bool(*truth)), span), Type::Bool),
+            ExprKind::Str(text) => self.string_literal(text, span, expected),
+            ExprKind::Path(segments) => self.resolve_path(segments, span, expected),
             ExprKind::Set(items) => self.set_literal(items, span, expected),
-            ExprKind::Call { name, args } => self.call(name, args, span),
+            ExprKind::Call { name, args } => self.define_call(name, args, span),
             ExprKind::Unary { op, operand } => match op {
                 UnaryOp::Not => {
-                    let n = self.condition(operand);
-                    (node(NodeKind::Not(Box::new(n)), span), Type::Bool)
+                    let operand = self.condition(operand);
+                    (node(NodeKind::Not(Box::new(operand)), span), Type::Bool)
                 }
                 UnaryOp::Neg => {
-                    let n = self.expect_type(operand, &Type::Number);
-                    (node(NodeKind::Neg(Box::new(n)), span), Type::Number)
+                    let operand = self.expect_type(operand, &Type::Number);
+                    (node(NodeKind::Neg(Box::new(operand)), span), Type::Number)
                 }
             },
-            ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, span),
-            ExprKind::Test { test, operand } => {
-                let (n, ty) = match test {
-                    TestOp::IfKnown => {
-                        let n = self.condition(operand);
-                        (n, Type::Bool)
-                    }
-                    _ => self.expr(operand, None),
-                };
-                if matches!(test, TestOp::IsEmpty | TestOp::IsNotEmpty)
-                    && !matches!(ty, Type::List(_) | Type::Any)
-                {
-                    self.error(CheckError::TypeMismatch {
-                        expected: "a list".into(),
-                        found: self.program.type_name(&ty),
-                        span: operand.span,
-                        help: Some("`is empty` tests a list or set".into()),
-                    });
-                }
-                (node(NodeKind::Test(*test, Box::new(n)), span), Type::Bool)
-            }
+            ExprKind::Binary { op, lhs, rhs } => self.binary_operation(*op, lhs, rhs, span),
+            ExprKind::Test { test, operand } => self.test_operation(*test, operand, span),
             ExprKind::Quantifier {
                 kind,
                 other,
                 var,
                 list,
                 cond,
-            } => {
-                let (list_node, item) = self.list_operand(list);
-                let skip = if *other {
-                    let same_list = matches!(
-                        (&list_node.kind, &self.program.lines),
-                        (NodeKind::Fact(f), Some(lines)) if *f == lines.fact
-                    );
-                    match self.for_each {
-                        Some(slot) if same_list => Some(slot),
-                        _ => {
-                            self.error(CheckError::BadEffect {
-                                message: "`other` needs a `for each` rule over the same list"
-                                    .into(),
-                                span,
-                                help: Some(
-                                    "`any other l in order.lines` skips the line the rule is at"
-                                        .into(),
-                                ),
-                            });
-                            None
-                        }
-                    }
-                } else {
-                    None
-                };
-                let slot = self.new_local();
-                self.scopes
-                    .push(vec![(var.node.clone(), Local::Var(slot, item))]);
-                let cond = cond.as_ref().map(|c| Box::new(self.condition(c)));
-                self.scopes.pop();
-                if cond.is_none() && matches!(kind, Quantifier::All | Quantifier::No) {
-                    self.error(CheckError::Declaration {
-                        message: "`all` and `no` need a condition".into(),
-                        span,
-                        help: Some("write `all x in list where CONDITION`".into()),
-                    });
-                }
-                let ty = if *kind == Quantifier::Count {
-                    Type::Number
-                } else {
-                    Type::Bool
-                };
-                let n = NodeKind::Quantifier {
-                    kind: *kind,
-                    var: slot,
-                    list: Box::new(list_node),
-                    cond,
-                    skip,
-                };
-                (node(n, span), ty)
-            }
+            } => self.quantifier(*kind, *other, var, list, cond.as_deref(), span),
             ExprKind::Comprehension {
                 item,
                 var,
                 list,
                 filter,
-            } => {
-                let (list_node, item_ty) = self.list_operand(list);
-                let slot = self.new_local();
-                self.scopes
-                    .push(vec![(var.node.clone(), Local::Var(slot, item_ty))]);
-                let filter = filter.as_ref().map(|f| Box::new(self.condition(f)));
-                let expected_item = match expected {
-                    Some(Type::List(t)) => Some((**t).clone()),
-                    _ => None,
-                };
-                let (item_node, out_ty) = self.expr(item, expected_item.as_ref());
-                self.scopes.pop();
-                let n = NodeKind::Comprehension {
-                    item: Box::new(item_node),
-                    var: slot,
-                    list: Box::new(list_node),
-                    filter,
-                };
-                (node(n, span), Type::List(Box::new(out_ty)))
+            } => self.comprehension(item, var, list, filter.as_deref(), span, expected),
+            ExprKind::Query { table, tests } => self.table_query(table, tests, span),
+            ExprKind::Match { value, arms } => self.match_expr(value, arms, span, expected),
+        }
+    }
+
+    /// `"text"`: a value of the vocabulary or format expected, else a text.
+    fn string_literal(&mut self, text: &str, span: Span, expected: Option<&Type>) -> (Node, Type) {
+        match expected {
+            Some(Type::Enum(vocabulary)) => {
+                let value = self.enum_value(*vocabulary, text, span);
+                (node(NodeKind::Const(value), span), Type::Enum(*vocabulary))
             }
-            ExprKind::Query { table, tests } => self.query(table, tests, span),
-            ExprKind::Match { value, arms } => {
-                let (value_node, value_ty) = self.expr(value, None);
-                let mut compiled = Vec::new();
-                let mut result_ty: Option<Type> = expected.cloned();
-                for (pattern, result) in arms {
-                    let pattern_value = pattern.as_ref().map(|p| {
-                        let (pn, _) = self.expr(p, Some(&value_ty));
-                        match pn.kind {
-                            NodeKind::Const(v) => v,
-                            _ => {
-                                self.error(CheckError::Declaration {
-                                    message: "a match pattern must be a value".into(),
-                                    span: p.span,
-                                    help: None,
-                                });
-                                Value::Unknown
-                            }
-                        }
-                    });
-                    let (rn, rt) = self.expr(result, result_ty.as_ref());
-                    match &result_ty {
-                        Some(t) => self.require(&rt, t, result.span),
-                        None => result_ty = Some(rt),
-                    }
-                    compiled.push((pattern_value, rn));
-                }
-                (
-                    node(NodeKind::Match(Box::new(value_node), compiled), span),
-                    result_ty.unwrap_or(Type::Any),
-                )
+            Some(Type::Text(format)) => {
+                let value = self.text_value(*format, text, span);
+                (node(NodeKind::Const(value), span), Type::Text(*format))
+            }
+            _ => {
+                let value = Value::Sym(self.program.syms.intern(text));
+                (node(NodeKind::Const(value), span), Type::Text(None))
             }
         }
     }
 
+    /// `X is known`, `X is empty`, `X if known`, ...: a bool. `is empty`
+    /// tests a list; `if known` a condition; the others any value.
+    fn test_operation(&mut self, test: TestOp, operand: &ast::Expr, span: Span) -> (Node, Type) {
+        let (compiled, ty) = match test {
+            TestOp::IfKnown => (self.condition(operand), Type::Bool),
+            _ => self.expr(operand, None),
+        };
+        if matches!(test, TestOp::IsEmpty | TestOp::IsNotEmpty)
+            && !matches!(ty, Type::List(_) | Type::Any)
+        {
+            self.report(CheckError::TypeMismatch {
+                expected: "a list".into(),
+                found: self.program.type_name(&ty),
+                span: operand.span,
+                help: Some("`is empty` tests a list or set".into()),
+            });
+        }
+        (
+            node(NodeKind::Test(test, Box::new(compiled)), span),
+            Type::Bool,
+        )
+    }
+
+    /// `any [other] x in L where C`, `all ...`, `no ...`: a bool; `count ...`:
+    /// a number. `all` and `no` need the condition; `other` needs a `for
+    /// each` rule over the same list.
+    fn quantifier(
+        &mut self,
+        kind: Quantifier,
+        other: bool,
+        variable: &Ident,
+        list: &ast::Expr,
+        cond: Option<&ast::Expr>,
+        span: Span,
+    ) -> (Node, Type) {
+        let (list_node, item_ty) = self.list_operand(list);
+        let skip = if other {
+            let over_the_lines = matches!(
+                (&list_node.kind, &self.program.lines),
+                (NodeKind::Fact(fact), Some(lines)) if *fact == lines.fact
+            );
+            match self.for_each_slot {
+                Some(slot) if over_the_lines => Some(slot),
+                _ => {
+                    self.report(CheckError::OtherWithoutForEach { span });
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let slot = self.new_local_slot();
+        self.scopes.push(vec![(
+            variable.node.clone(),
+            Local::Variable { slot, ty: item_ty },
+        )]);
+        let cond = cond.map(|cond| Box::new(self.condition(cond)));
+        self.scopes.pop();
+        if cond.is_none() && matches!(kind, Quantifier::All | Quantifier::No) {
+            self.report(CheckError::QuantifierWithoutCondition { span });
+        }
+        let ty = if kind == Quantifier::Count {
+            Type::Number
+        } else {
+            Type::Bool
+        };
+        let compiled = NodeKind::Quantifier {
+            kind,
+            var: slot,
+            list: Box::new(list_node),
+            cond,
+            skip,
+        };
+        (node(compiled, span), ty)
+    }
+
+    /// `{ITEM for x in L where C}`: a list of the item's type.
+    fn comprehension(
+        &mut self,
+        item: &ast::Expr,
+        variable: &Ident,
+        list: &ast::Expr,
+        filter: Option<&ast::Expr>,
+        span: Span,
+        expected: Option<&Type>,
+    ) -> (Node, Type) {
+        let (list_node, item_ty) = self.list_operand(list);
+        let slot = self.new_local_slot();
+        self.scopes.push(vec![(
+            variable.node.clone(),
+            Local::Variable { slot, ty: item_ty },
+        )]);
+        let filter = filter.map(|filter| Box::new(self.condition(filter)));
+        let expected_item = match expected {
+            Some(Type::List(item)) => Some((**item).clone()),
+            _ => None,
+        };
+        let (item_node, out_ty) = self.expr(item, expected_item.as_ref());
+        self.scopes.pop();
+        let compiled = NodeKind::Comprehension {
+            item: Box::new(item_node),
+            var: slot,
+            list: Box::new(list_node),
+            filter,
+        };
+        (node(compiled, span), Type::List(Box::new(out_ty)))
+    }
+
+    /// `match V { P => R, else => R }`: each pattern a value of V's type,
+    /// every result of one type (the expected one, else the first result's).
+    fn match_expr(
+        &mut self,
+        value: &ast::Expr,
+        arms: &[(Option<ast::Expr>, ast::Expr)],
+        span: Span,
+        expected: Option<&Type>,
+    ) -> (Node, Type) {
+        let (value_node, value_ty) = self.expr(value, None);
+        let mut compiled = Vec::new();
+        let mut result_ty: Option<Type> = expected.cloned();
+        for (pattern, result) in arms {
+            let pattern_value = pattern.as_ref().map(|pattern| {
+                let (pattern_node, _) = self.expr(pattern, Some(&value_ty));
+                match pattern_node.kind {
+                    NodeKind::Const(value) => value,
+                    _ => {
+                        self.report(CheckError::NonValuePattern { span: pattern.span });
+                        Value::Unknown
+                    }
+                }
+            });
+            let (result_node, ty) = self.expr(result, result_ty.as_ref());
+            match &result_ty {
+                Some(result_ty) => self.require_type(&ty, result_ty, result.span),
+                None => result_ty = Some(ty),
+            }
+            compiled.push((pattern_value, result_node));
+        }
+        (
+            node(NodeKind::Match(Box::new(value_node), compiled), span),
+            result_ty.unwrap_or(Type::Any),
+        )
+    }
+
     /// A list a quantifier or comprehension ranges over, and its item type.
     fn list_operand(&mut self, list: &ast::Expr) -> (Node, Type) {
-        let (n, ty) = self.expr(list, None);
+        let (compiled, ty) = self.expr(list, None);
         match ty {
-            Type::List(item) => (n, *item),
-            Type::Any => (n, Type::Any),
+            Type::List(item) => (compiled, *item),
+            Type::Any => (compiled, Type::Any),
             other => {
-                self.error(CheckError::TypeMismatch {
+                self.report(CheckError::TypeMismatch {
                     expected: "a list".into(),
                     found: self.program.type_name(&other),
                     span: list.span,
                     help: None,
                 });
-                (n, Type::Any)
+                (compiled, Type::Any)
             }
         }
     }
 
-    fn path(
-        &mut self,
-        segments: &[crate::syntax::span::Ident],
-        span: Span,
-        expected: Option<&Type>,
-    ) -> (Node, Type) {
-        let Some(first) = segments.first() else {
-            return error_node(span);
-        };
-        let name = first.node.as_str();
-        // Locals, lets, globals, then facts (longest declared prefix).
-        let (mut n, mut ty, mut rest) = if let Some(local) = self.lookup_local(name) {
-            match local {
-                Local::Var(slot, ty) => {
-                    (node(NodeKind::Local(slot), first.span), ty, &segments[1..])
-                }
-                Local::Let(id, ty) => (node(NodeKind::Let(id), first.span), ty, &segments[1..]),
-            }
-        } else if let Some(global) = self.global(name, first.span) {
-            (global.0, global.1, &segments[1..])
-        } else if let Some((slot, used)) = self.fact_prefix(segments) {
-            let end = segments[used - 1].span;
-            let ty = self.program.facts[slot as usize].spec.ty.clone();
-            (
-                node(NodeKind::Fact(slot), first.span.to(end)),
-                ty,
-                &segments[used..],
-            )
-        } else if segments.len() == 1 {
-            return match expected {
-                Some(Type::Enum(e)) => {
-                    let v = self.enum_value(*e, name, span);
-                    (node(NodeKind::Const(v), span), Type::Enum(*e))
-                }
-                Some(Type::List(item)) if matches!(**item, Type::Enum(_)) => {
-                    let Type::Enum(e) = **item else {
-                        return error_node(span);
-                    };
-                    let v = self.enum_value(e, name, span);
-                    (node(NodeKind::Const(v), span), Type::Enum(e))
-                }
-                _ => {
-                    let help = self.name_suggestion(name);
-                    self.error(CheckError::UnknownName {
-                        name: name.to_string(),
-                        span,
-                        help,
-                    });
-                    error_node(span)
-                }
-            };
-        } else {
-            let joined: Vec<&str> = segments.iter().map(|s| s.node.as_str()).collect();
-            let joined = joined.join(".");
-            let is_group = self
-                .program
-                .fact_slots
-                .keys()
-                .any(|k| k.starts_with(&format!("{joined}.")));
-            let help = if is_group {
-                Some(format!(
-                    "`{joined}` is a group of facts; name one of its facts"
-                ))
-            } else {
-                suggestion(&joined, self.program.fact_slots.keys().map(String::as_str))
-            };
-            self.error(CheckError::UnknownFact {
-                path: joined,
-                span,
-                help,
-            });
-            return error_node(span);
-        };
-        while let Some(seg) = rest.first() {
-            rest = &rest[1..];
-            let field_span = n.span.to(seg.span);
-            match &ty {
-                Type::Record(r) => {
-                    let rec = &self.program.records[*r as usize];
-                    match rec.fields.iter().position(|f| f.name == seg.node) {
-                        Some(i) => {
-                            ty = rec.fields[i].spec.ty.clone();
-                            n = node(NodeKind::Field(Box::new(n), i as u32), field_span);
-                        }
-                        None => {
-                            let mut names: Vec<&str> =
-                                rec.fields.iter().map(|f| f.name.as_str()).collect();
-                            let mut help = None;
-                            for f in &rec.fields {
-                                if let Type::Text(Some(fmt)) = f.spec.ty
-                                    && let Some(t) = self.program.formats[fmt as usize].table
-                                    && self.program.tables[t as usize]
-                                        .columns
-                                        .iter()
-                                        .any(|c| c.name == seg.node)
-                                {
-                                    help = Some(format!(
-                                        "the table column is `{}.{}.{}`",
-                                        segments[0].node, f.name, seg.node
-                                    ));
-                                }
-                            }
-                            names.sort_unstable();
-                            let owner = rec.name.clone();
-                            let help =
-                                help.or_else(|| suggestion(&seg.node, names.iter().copied()));
-                            self.error(CheckError::UnknownField {
-                                owner,
-                                field: seg.node.clone(),
-                                span: seg.span,
-                                help,
-                            });
-                            return error_node(span);
-                        }
-                    }
-                }
-                Type::Text(Some(fmt)) if self.program.formats[*fmt as usize].table.is_some() => {
-                    let t = self.program.formats[*fmt as usize].table.unwrap_or(0);
-                    let table = &self.program.tables[t as usize];
-                    match table.columns.iter().position(|c| c.name == seg.node) {
-                        Some(c) => {
-                            ty = table.columns[c].ty.clone();
-                            n = node(
-                                NodeKind::Column {
-                                    key: Box::new(n),
-                                    table: t,
-                                    column: c as u32,
-                                },
-                                field_span,
-                            );
-                        }
-                        None => {
-                            let owner = format!("table {}", table.name);
-                            let help = suggestion(
-                                &seg.node,
-                                table.columns.iter().map(|c| c.name.as_str()),
-                            );
-                            self.error(CheckError::UnknownField {
-                                owner,
-                                field: seg.node.clone(),
-                                span: seg.span,
-                                help,
-                            });
-                            return error_node(span);
-                        }
-                    }
-                }
-                Type::Any => return error_node(span),
-                other => {
-                    let owner = self.program.type_name(other);
-                    self.error(CheckError::UnknownField {
-                        owner,
-                        field: seg.node.clone(),
-                        span: seg.span,
-                        help: Some("only records and table keys have fields".into()),
-                    });
-                    return error_node(span);
-                }
-            }
-        }
-        (n, ty)
-    }
-
-    /// The longest prefix of `segments` that is a declared fact: its slot and
-    /// how many segments it takes. (The dotted prefixes are built in a buffer
-    /// kept for the purpose: most paths are facts, and this runs for each.)
-    fn fact_prefix(&mut self, segments: &[crate::syntax::span::Ident]) -> Option<(u32, usize)> {
-        let mut joined = std::mem::take(&mut self.path_buffer);
-        joined.clear();
-        let mut best = None;
-        for (i, s) in segments.iter().enumerate() {
-            if i > 0 {
-                joined.push('.');
-            }
-            joined.push_str(&s.node);
-            if let Some(&slot) = self.program.fact_slots.get(&joined) {
-                best = Some((slot, i + 1));
-            }
-        }
-        self.path_buffer = joined;
-        best
-    }
-
-    fn global(&mut self, name: &str, span: Span) -> Option<(Node, Type)> {
-        if self.define_active.iter().any(|n| n == name) {
-            self.error(CheckError::Cycle {
-                name: name.to_string(),
-                span,
-            });
-            return Some(error_node(span));
-        }
-        // Each name is looked up once in each map: this runs for every path.
-        // A checked definition is a global too, so only a global may be one.
-        let global = self.program.globals.contains_key(name);
-        let pending = self.define_pending.contains_key(name);
-        if (global || pending) && !self.program.used.contains(name) {
-            self.program.used.insert(name.to_string());
-        }
-        if pending || (global && self.define_done.contains_key(name)) {
-            let id = self.define(name, span)?;
-            let def = &self.program.defines[id as usize];
-            if !def.params.is_empty() {
-                let expected = def.params.len();
-                self.error(CheckError::Arity {
-                    name: name.to_string(),
-                    expected,
-                    found: 0,
-                    span,
-                });
-                return Some(error_node(span));
-            }
-            let ty = def.ty.clone();
-            return Some((node(NodeKind::Call(id, Vec::new()), span), ty));
-        }
-        if !global {
-            return None;
-        }
-        match self.program.globals.get(name)? {
-            Global::Const(v, t) | Global::Set(v, t) => {
-                Some((node(NodeKind::Const(*v), span), t.clone()))
-            }
-            Global::Table(_) => {
-                self.error(CheckError::TypeMismatch {
-                    expected: "a value".into(),
-                    found: format!("table `{name}`"),
-                    span,
-                    help: Some(format!("query it: `{name} where COLUMN is VALUE`")),
-                });
-                Some(error_node(span))
-            }
-            Global::Define(_) => None,
-        }
-    }
-
-    fn name_suggestion(&self, name: &str) -> Option<String> {
-        let mut names: Vec<&str> = self.program.globals.keys().map(String::as_str).collect();
-        names.extend(self.define_pending.keys().map(String::as_str));
-        names.extend(self.scopes.iter().flatten().map(|(n, _)| n.as_str()));
-        let vocab: Vec<&str> = self
-            .program
-            .enums
-            .iter()
-            .flat_map(|e| e.values.iter())
-            .filter_map(|s| self.program.syms.resolve(*s))
-            .collect();
-        suggestion(name, names.iter().copied()).or_else(|| {
-            if vocab.contains(&name) {
-                Some(format!("`{name}` is a vocabulary value; compare it with a fact (`x is {name}`) so its vocabulary is known"))
-            } else {
-                suggestion(name, vocab)
-            }
-        })
-    }
-
-    /// Checks a definition (on first use), returning its index.
-    pub(crate) fn define(&mut self, name: &str, span: Span) -> Option<u32> {
-        if let Some(&id) = self.define_done.get(name) {
-            return Some(id);
-        }
-        if self.define_active.iter().any(|n| n == name) {
-            self.error(CheckError::Cycle {
-                name: name.to_string(),
-                span,
-            });
-            return None;
-        }
-        let def = self.define_pending.remove(name)?;
-        self.define_active.push(name.to_string());
-        // A definition sees only its parameters and the globals.
-        let saved_scopes = std::mem::take(&mut self.scopes);
-        let saved_for_each = self.for_each.take();
-        let mut params = Vec::new();
-        let mut types = Vec::new();
-        let mut scope = Vec::new();
-        for p in &def.params {
-            let slot = self.new_local();
-            let ty = self.value_spec(&p.ty).ty;
-            params.push(slot);
-            types.push(ty.clone());
-            scope.push((p.name.node.clone(), Local::Var(slot, ty)));
-        }
-        self.scopes.push(scope);
-        let declared = def.ty.as_ref().map(|t| self.value_spec(t).ty);
-        let (body, found) = self.expr(&def.body, declared.as_ref());
-        let ty = match declared {
-            Some(declared) => {
-                self.require(&found, &declared, def.body.span);
-                declared
-            }
-            None => found,
-        };
-        self.scopes = saved_scopes;
-        self.for_each = saved_for_each;
-        self.define_active.pop();
-        let id = self.program.defines.len() as u32;
-        self.program.defines.push(Define {
-            name: name.to_string(),
-            params,
-            param_types: types,
-            body,
-            ty,
-            span: def.name.span,
-        });
-        self.program
-            .globals
-            .insert(name.to_string(), Global::Define(id));
-        self.define_done.insert(name.to_string(), id);
-        Some(id)
-    }
-
-    fn call(
-        &mut self,
-        name: &crate::syntax::span::Ident,
-        args: &[ast::Expr],
-        span: Span,
-    ) -> (Node, Type) {
-        let known = self.define_pending.contains_key(&name.node)
-            || self.define_done.contains_key(&name.node);
-        if !known {
-            let mut names: Vec<&str> = self.define_pending.keys().map(String::as_str).collect();
-            names.extend(self.define_done.keys().map(String::as_str));
-            let help = suggestion(&name.node, names);
-            self.error(CheckError::UnknownName {
-                name: name.node.clone(),
-                span: name.span,
-                help,
-            });
-            return error_node(span);
-        }
-        if !self.program.used.contains(&name.node) {
-            self.program.used.insert(name.node.clone());
-        }
-        let Some(id) = self.define(&name.node, name.span) else {
-            return error_node(span);
-        };
-        let param_slots = self.program.defines[id as usize].params.clone();
-        let ty = self.program.defines[id as usize].ty.clone();
-        if param_slots.len() != args.len() {
-            self.error(CheckError::Arity {
-                name: name.node.clone(),
-                expected: param_slots.len(),
-                found: args.len(),
-                span,
-            });
-            return error_node(span);
-        }
-        // Parameter types: find each slot's declared type from the AST-free
-        // record kept on the define's first use.
-        let param_types = self.program.defines[id as usize].param_types.clone();
-        let mut compiled = Vec::new();
-        for (arg, pty) in args.iter().zip(param_types) {
-            compiled.push(self.expect_type(arg, &pty));
-        }
-        (node(NodeKind::Call(id, compiled), span), ty)
-    }
-
+    /// `{a, b}`: a list of one item type (the expected one, else the first
+    /// item's that knows its own). A set of values is a constant list.
     fn set_literal(
         &mut self,
         items: &[ast::Expr],
@@ -648,30 +319,32 @@ impl Checker<'_> {
         expected: Option<&Type>,
     ) -> (Node, Type) {
         let mut item_ty: Option<Type> = match expected {
-            Some(Type::List(t)) if **t != Type::Any => Some((**t).clone()),
+            Some(Type::List(item)) if **item != Type::Any => Some((**item).clone()),
             _ => None,
         };
         // Infer from the first item that knows its own type.
         if item_ty.is_none()
-            && let Some(first) = items.iter().find(|i| !self.contextual(i))
+            && let Some(first) = items
+                .iter()
+                .find(|item| !self.takes_type_from_context(item))
         {
-            let (_, t) = self.expr(first, None);
-            item_ty = Some(t);
+            let (_, ty) = self.expr(first, None);
+            item_ty = Some(ty);
         }
         let mut nodes = Vec::new();
-        for i in items {
-            let (n, t) = self.expr(i, item_ty.as_ref());
+        for item in items {
+            let (compiled, ty) = self.expr(item, item_ty.as_ref());
             match &item_ty {
-                Some(expected) => self.require(&t, expected, i.span),
-                None => item_ty = Some(t),
+                Some(expected) => self.require_type(&ty, expected, item.span),
+                None => item_ty = Some(ty),
             }
-            nodes.push(n);
+            nodes.push(compiled);
         }
         let ty = Type::List(Box::new(item_ty.unwrap_or(Type::Any)));
         let all_const: Option<Vec<Value>> = nodes
             .iter()
-            .map(|n| match n.kind {
-                NodeKind::Const(v) if !matches!(v, Value::List(_)) => Some(v),
+            .map(|compiled| match compiled.kind {
+                NodeKind::Const(value) if !matches!(value, Value::List(_)) => Some(value),
                 _ => None,
             })
             .collect();
@@ -685,23 +358,20 @@ impl Checker<'_> {
         }
     }
 
-    fn query(
-        &mut self,
-        table: &crate::syntax::span::Ident,
-        tests: &[ast::QueryTest],
-        span: Span,
-    ) -> (Node, Type) {
+    /// `TABLE where COLUMN is V and COLUMN in {...}`: the keys of the rows
+    /// that match, a list of the key format.
+    fn table_query(&mut self, table: &Ident, tests: &[ast::QueryTest], span: Span) -> (Node, Type) {
         self.program.used.insert(table.node.clone());
-        let Some(Global::Table(t)) = self.program.globals.get(&table.node).cloned() else {
+        let Some(Global::Table(id)) = self.program.globals.get(&table.node).cloned() else {
             let tables: Vec<&str> = self
                 .program
                 .tables
                 .iter()
-                .map(|t| t.name.as_str())
+                .map(|table| table.name.as_str())
                 .collect();
             let help = suggestion(&table.node, tables)
                 .or_else(|| Some("declare it with `table NAME from \"file.csv\" { ... }`".into()));
-            self.error(CheckError::UnknownName {
+            self.report(CheckError::UnknownName {
                 name: table.node.clone(),
                 span: table.span,
                 help,
@@ -710,10 +380,16 @@ impl Checker<'_> {
         };
         let mut compiled = Vec::new();
         for test in tests {
-            let columns = &self.program.tables[t as usize].columns;
-            let Some(c) = columns.iter().position(|c| c.name == test.column.node) else {
-                let help = suggestion(&test.column.node, columns.iter().map(|c| c.name.as_str()));
-                self.error(CheckError::UnknownField {
+            let columns = &self.program.tables[id as usize].columns;
+            let Some(column) = columns
+                .iter()
+                .position(|column| column.name == test.column.node)
+            else {
+                let help = suggestion(
+                    &test.column.node,
+                    columns.iter().map(|column| column.name.as_str()),
+                );
+                self.report(CheckError::UnknownField {
                     owner: format!("table {}", table.node),
                     field: test.column.node.clone(),
                     span: test.column.span,
@@ -721,126 +397,188 @@ impl Checker<'_> {
                 });
                 continue;
             };
-            let col_ty = columns[c].ty.clone();
-            let want = if test.is_in {
-                Type::List(Box::new(col_ty))
+            let column_ty = columns[column].ty.clone();
+            let wanted = if test.is_in {
+                Type::List(Box::new(column_ty))
             } else {
-                col_ty
+                column_ty
             };
-            let n = self.expect_type(&test.value, &want);
-            compiled.push((c as u32, test.is_in, n));
+            let value = self.expect_type(&test.value, &wanted);
+            compiled.push((column as u32, test.is_in, value));
         }
-        let key = self.program.tables[t as usize].key_format;
+        let key_format = self.program.tables[id as usize].key_format;
         (
             node(
                 NodeKind::Query {
-                    table: t,
+                    table: id,
                     tests: compiled,
                 },
                 span,
             ),
-            Type::List(Box::new(Type::Text(Some(key)))),
+            Type::List(Box::new(Type::Text(Some(key_format)))),
         )
     }
+}
 
-    fn binary(
-        &mut self,
-        op: BinaryOp,
-        lhs: &ast::Expr,
-        rhs: &ast::Expr,
-        span: Span,
-    ) -> (Node, Type) {
-        let b = |x: Node| Box::new(x);
-        match op {
-            BinaryOp::And | BinaryOp::Or => {
-                let l = self.condition(lhs);
-                let r = self.condition(rhs);
-                let kind = if op == BinaryOp::And {
-                    NodeKind::And(b(l), b(r))
-                } else {
-                    NodeKind::Or(b(l), b(r))
-                };
-                (node(kind, span), Type::Bool)
-            }
-            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div => {
-                let l = self.expect_type(lhs, &Type::Number);
-                let r = self.expect_type(rhs, &Type::Number);
-                let aop = match op {
-                    BinaryOp::Add => ArithOp::Add,
-                    BinaryOp::Sub => ArithOp::Sub,
-                    BinaryOp::Mul => ArithOp::Mul,
-                    _ => ArithOp::Div,
-                };
-                (node(NodeKind::Arith(aop, b(l), b(r)), span), Type::Number)
-            }
-            BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
-                let l = self.expect_type(lhs, &Type::Number);
-                let r = self.expect_type(rhs, &Type::Number);
-                let cop = match op {
-                    BinaryOp::Lt => CmpOp::Lt,
-                    BinaryOp::Le => CmpOp::Le,
-                    BinaryOp::Gt => CmpOp::Gt,
-                    _ => CmpOp::Ge,
-                };
-                (node(NodeKind::Cmp(cop, b(l), b(r)), span), Type::Bool)
-            }
-            BinaryOp::Eq | BinaryOp::Ne => {
-                let (l, r) = self.pair(lhs, rhs, |t| t.clone(), |t| t.clone());
-                let cop = if op == BinaryOp::Eq {
-                    CmpOp::Eq
-                } else {
-                    CmpOp::Ne
-                };
-                (node(NodeKind::Cmp(cop, b(l), b(r)), span), Type::Bool)
-            }
-            BinaryOp::In | BinaryOp::NotIn => {
-                let (l, r) = self.pair(
-                    lhs,
-                    rhs,
-                    |item| Type::List(Box::new(item.clone())),
-                    |list| match list {
-                        Type::List(item) => (**item).clone(),
-                        _ => Type::Any,
-                    },
-                );
-                (
-                    node(NodeKind::In(op == BinaryOp::NotIn, b(l), b(r)), span),
-                    Type::Bool,
-                )
-            }
-            BinaryOp::HasAny | BinaryOp::HasNone | BinaryOp::HasAll => {
-                let (l, r) = self.pair(lhs, rhs, |t| t.clone(), |t| t.clone());
-                let sop = match op {
-                    BinaryOp::HasAny => SetOp::Any,
-                    BinaryOp::HasNone => SetOp::None,
-                    _ => SetOp::All,
-                };
-                (node(NodeKind::Set(sop, b(l), b(r)), span), Type::Bool)
-            }
-        }
+#[cfg(test)]
+mod tests {
+    use super::type_fits;
+    use crate::check::testing::{error_of, type_of};
+    use crate::eval::program::Type;
+
+    fn list(item: Type) -> Type {
+        Type::List(Box::new(item))
     }
 
-    /// Checks two operands where one gives the other its type. `rhs_of`
-    /// turns the left type into what the right must be; `lhs_of` the reverse.
-    fn pair(
-        &mut self,
-        lhs: &ast::Expr,
-        rhs: &ast::Expr,
-        rhs_of: impl Fn(&Type) -> Type,
-        lhs_of: impl Fn(&Type) -> Type,
-    ) -> (Node, Node) {
-        if self.contextual(lhs) && !self.contextual(rhs) {
-            let (r, rt) = self.expr(rhs, None);
-            let want = lhs_of(&rt);
-            let (l, lt) = self.expr(lhs, Some(&want));
-            self.require(&lt, &want, lhs.span);
-            (l, r)
-        } else {
-            let (l, lt) = self.expr(lhs, None);
-            let want = rhs_of(&lt);
-            let (r, rt) = self.expr(rhs, Some(&want));
-            self.require(&rt, &want, rhs.span);
-            (l, r)
-        }
+    #[test]
+    fn a_type_fits_itself() {
+        assert!(type_fits(&Type::Number, &Type::Number));
+    }
+
+    #[test]
+    fn a_number_does_not_fit_a_bool() {
+        assert!(!type_fits(&Type::Number, &Type::Bool));
+    }
+
+    #[test]
+    fn anything_fits_any_and_any_fits_anything() {
+        assert!(type_fits(&Type::Any, &Type::Enum(0)) && type_fits(&Type::Record(0), &Type::Any));
+    }
+
+    #[test]
+    fn plain_text_and_a_format_fit_each_other() {
+        assert!(type_fits(&Type::Text(None), &Type::Text(Some(0))));
+        assert!(type_fits(&Type::Text(Some(0)), &Type::Text(None)));
+    }
+
+    #[test]
+    fn two_formats_do_not_fit_each_other() {
+        assert!(!type_fits(&Type::Text(Some(0)), &Type::Text(Some(1))));
+    }
+
+    #[test]
+    fn lists_fit_when_their_items_fit() {
+        assert!(type_fits(&list(Type::Any), &list(Type::Enum(0))));
+        assert!(!type_fits(&list(Type::Enum(0)), &list(Type::Enum(1))));
+    }
+
+    #[test]
+    fn literals_have_their_own_types() {
+        assert_eq!(type_of("18").unwrap(), "number");
+        assert_eq!(type_of("true").unwrap(), "bool");
+        assert_eq!(type_of("\"x\"").unwrap(), "text");
+    }
+
+    #[test]
+    fn not_takes_a_condition() {
+        assert_eq!(type_of("not member.adult").unwrap(), "bool");
+        assert_eq!(error_of("not member.age"), "expected bool, found number");
+    }
+
+    #[test]
+    fn minus_takes_a_number() {
+        assert_eq!(type_of("-member.age").unwrap(), "number");
+        assert_eq!(error_of("-member.adult"), "expected number, found bool");
+    }
+
+    #[test]
+    fn a_test_is_a_bool() {
+        assert_eq!(type_of("member.age is known").unwrap(), "bool");
+        assert_eq!(type_of("member.adult if known").unwrap(), "bool");
+    }
+
+    #[test]
+    fn is_empty_tests_a_list() {
+        assert_eq!(type_of("order.codes is empty").unwrap(), "bool");
+        assert_eq!(
+            error_of("member.age is empty"),
+            "expected a list, found number"
+        );
+    }
+
+    #[test]
+    fn any_all_and_no_are_bools_and_count_a_number() {
+        assert_eq!(
+            type_of("any c in order.codes where c is \"70551\"").unwrap(),
+            "bool"
+        );
+        assert_eq!(
+            type_of("count c in order.codes where c is \"70551\"").unwrap(),
+            "number"
+        );
+    }
+
+    #[test]
+    fn a_quantifier_ranges_over_a_list() {
+        assert_eq!(
+            error_of("any x in member.age where x > 1"),
+            "expected a list, found number"
+        );
+    }
+
+    #[test]
+    fn all_needs_a_condition() {
+        assert_eq!(
+            error_of("all c in order.codes"),
+            "`all` and `no` need a condition"
+        );
+    }
+
+    #[test]
+    fn other_needs_a_for_each_rule() {
+        assert_eq!(
+            error_of("any other l in order.lines where l.code is \"70551\""),
+            "`other` needs a `for each` rule over the same list"
+        );
+    }
+
+    #[test]
+    fn a_comprehension_is_a_list_of_its_item_type() {
+        assert_eq!(
+            type_of("{l.code for l in order.lines}").unwrap(),
+            "list of code"
+        );
+    }
+
+    #[test]
+    fn a_set_takes_the_type_of_its_first_typed_item() {
+        assert_eq!(type_of("{1, 2}").unwrap(), "list of number");
+        assert_eq!(error_of("{1, true}"), "expected number, found bool");
+    }
+
+    #[test]
+    fn a_match_has_the_type_of_its_results() {
+        assert_eq!(
+            type_of("match member.plan { medicare => 1, else => 2 }").unwrap(),
+            "number"
+        );
+        assert_eq!(
+            error_of("match member.plan { medicare => 1, else => true }"),
+            "expected number, found bool"
+        );
+    }
+
+    #[test]
+    fn a_match_pattern_must_be_a_value() {
+        assert_eq!(
+            error_of("match member.adult { grown => 1, else => 2 }"),
+            "a match pattern must be a value"
+        );
+    }
+
+    #[test]
+    fn a_query_is_a_list_of_the_key_format() {
+        assert_eq!(
+            type_of("codes where modality is MRI").unwrap(),
+            "list of code"
+        );
+    }
+
+    #[test]
+    fn a_query_tests_the_table_columns() {
+        assert_eq!(
+            error_of("codes where region is MRI"),
+            "`table codes` has no field `region`"
+        );
     }
 }

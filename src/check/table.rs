@@ -9,15 +9,26 @@ use crate::eval::program::{Column, Global, Table, Type, Value};
 use crate::syntax::ast;
 use crate::syntax::span::Span;
 
-/// A CSV file read: the header (or why it cannot be read), then each row with
-/// the line and byte it starts at (or an error and its line).
-type CsvFile = (
-    Result<csv::StringRecord, String>,
-    Vec<Result<(usize, usize, csv::StringRecord), (usize, String)>>,
-);
+/// A CSV file read with the `csv` crate.
+struct CsvFile {
+    /// The header row, or why it cannot be read.
+    header: Result<csv::StringRecord, String>,
+    /// Each row, or a malformed row's line and error.
+    rows: Vec<Result<CsvRow, (usize, String)>>,
+}
 
-/// Reads a CSV text with the `csv` crate (its first row is the header, and
-/// rows may differ in length).
+/// One row of a CSV file.
+struct CsvRow {
+    /// The line it is on (1-based).
+    line: usize,
+    /// The byte it starts at.
+    start: usize,
+    /// Its cells.
+    record: csv::StringRecord,
+}
+
+/// Reads a CSV text (its first row is the header, and rows may differ in
+/// length).
 fn read_csv(text: &str) -> CsvFile {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -25,21 +36,29 @@ fn read_csv(text: &str) -> CsvFile {
         .from_reader(text.as_bytes());
     let header = match reader.headers() {
         Ok(headers) => Ok(headers.clone()),
-        Err(e) => Err(e.to_string()),
+        Err(err) => Err(err.to_string()),
     };
     let rows = reader
         .records()
         .map(|record| match record {
             Ok(record) => {
-                let (line, start) = record
-                    .position()
-                    .map_or((0, 0), |p| (p.line() as usize, p.byte() as usize));
-                Ok((line, start, record))
+                let (line, start) = record.position().map_or((0, 0), |position| {
+                    (position.line() as usize, position.byte() as usize)
+                });
+                Ok(CsvRow {
+                    line,
+                    start,
+                    record,
+                })
             }
-            Err(e) => Err((e.position().map_or(0, |p| p.line() as usize), e.to_string())),
+            Err(err) => Err((
+                err.position()
+                    .map_or(0, |position| position.line() as usize),
+                err.to_string(),
+            )),
         })
         .collect();
-    (header, rows)
+    CsvFile { header, rows }
 }
 
 /// Byte ranges of the comma-separated cells of one CSV line starting at `start`.
@@ -48,12 +67,12 @@ fn cell_spans(source: &str, start: usize) -> Vec<Span> {
     let mut spans = Vec::new();
     let mut cell_start = 0;
     let mut quoted = false;
-    for (i, c) in line.char_indices() {
-        match c {
+    for (offset, character) in line.char_indices() {
+        match character {
             '"' => quoted = !quoted,
             ',' if !quoted => {
-                spans.push(Span::new(start + cell_start, start + i));
-                cell_start = i + 1;
+                spans.push(Span::new(start + cell_start, start + offset));
+                cell_start = offset + 1;
             }
             _ => {}
         }
@@ -63,57 +82,55 @@ fn cell_spans(source: &str, start: usize) -> Vec<Span> {
 }
 
 impl Checker<'_> {
-    pub(crate) fn table_decl(&mut self, t: &ast::TableDecl) {
-        if !self.declare(&t.name.node, t.name.span) {
+    /// `table codes from "codes.csv" { key code: code ... }`, and its rows.
+    pub(crate) fn table_decl(&mut self, decl: &ast::TableDecl) {
+        if !self.declare_global(&decl.name.node, decl.name.span) {
             return;
         }
-        let key_spec = self.value_spec(&t.key.ty);
+        let key_spec = self.value_spec(&decl.key.ty);
         let Type::Text(Some(key_format)) = key_spec.ty else {
-            self.error(CheckError::TypeMismatch {
+            self.report(CheckError::TypeMismatch {
                 expected: "a text format (`text code matching \"...\"`)".into(),
                 found: self.program.type_name(&key_spec.ty),
-                span: t.key.ty.span,
+                span: decl.key.ty.span,
                 help: Some("a table's key is a declared text format, so that values of that format can look up their row".into()),
             });
             return;
         };
         if let Some(other) = self.program.formats[key_format as usize].table {
-            let name = self.program.tables[other as usize].name.clone();
-            self.error(CheckError::Declaration {
-                message: format!(
-                    "format `{}` is already the key of table `{name}`",
-                    self.program.formats[key_format as usize].name
-                ),
-                span: t.key.ty.span,
-                help: None,
+            self.report(CheckError::FormatKeysTwoTables {
+                format: self.program.formats[key_format as usize].name.clone(),
+                table: self.program.tables[other as usize].name.clone(),
+                span: decl.key.ty.span,
             });
             return;
         }
         let mut columns = Vec::new();
-        for c in &t.columns {
-            let spec = self.value_spec(&c.ty);
-            let may_be_absent = match c.kind.as_ref().map(|k| &k.node) {
+        for column in &decl.columns {
+            let spec = self.value_spec(&column.ty);
+            let may_be_absent = match column.kind.as_ref().map(|kind| &kind.node) {
                 None | Some(ast::KindKind::Required) => false,
                 Some(ast::KindKind::Absent) => true,
                 Some(_) => {
-                    self.error(CheckError::Declaration {
-                        message: "a table column is required or `may be absent`".into(),
-                        span: c.kind.as_ref().map_or(c.name.span, |k| k.span),
-                        help: None,
+                    self.report(CheckError::UnsupportedColumnKind {
+                        span: column
+                            .kind
+                            .as_ref()
+                            .map_or(column.name.span, |kind| kind.span),
                     });
                     true
                 }
             };
             columns.push(Column {
-                name: c.name.node.clone(),
+                name: column.name.node.clone(),
                 ty: spec.ty,
                 may_be_absent,
-                span: c.name.span,
+                span: column.name.span,
             });
         }
         let id = self.program.tables.len() as u32;
         let mut table = Table {
-            name: t.name.node.clone(),
+            name: decl.name.node.clone(),
             key_format,
             columns,
             keys: Vec::new(),
@@ -121,18 +138,18 @@ impl Checker<'_> {
             row_of: Vec::new(),
             postings: Vec::new(),
         };
-        match self.loader.load(&t.file.node) {
-            Ok(text) => self.load_rows(&mut table, &t.key.name.node, &t.file.node, text),
-            Err(reason) => self.error(CheckError::TableFile {
-                file: t.file.node.clone(),
+        match self.loader.load(&decl.file.node) {
+            Ok(text) => self.load_rows(&mut table, &decl.key.name.node, &decl.file.node, text),
+            Err(reason) => self.report(CheckError::TableFile {
+                file: decl.file.node.clone(),
                 reason,
-                span: t.file.span,
+                span: decl.file.span,
             }),
         }
         let mut row_of = vec![u32::MAX; self.program.syms.len()];
-        for (r, key) in table.keys.iter().enumerate() {
+        for (row, key) in table.keys.iter().enumerate() {
             if let Some(slot) = row_of.get_mut(*key as usize) {
-                *slot = r as u32;
+                *slot = row as u32;
             }
         }
         table.row_of = row_of;
@@ -141,9 +158,11 @@ impl Checker<'_> {
         self.program.tables.push(table);
         self.program
             .globals
-            .insert(t.name.node.clone(), Global::Table(id));
+            .insert(decl.name.node.clone(), Global::Table(id));
     }
 
+    /// Reads a table's CSV text into its keys and rows, checking the header
+    /// against the declared columns and every cell against its column's type.
     fn load_rows(&mut self, table: &mut Table, key_name: &str, file: &str, text: String) {
         let row_error =
             |line: usize, span: Span, message: String, label: String, help: Option<String>| {
@@ -157,22 +176,22 @@ impl Checker<'_> {
                     help,
                 }
             };
-        let (header, rows) = read_csv(&text);
+        let CsvFile { header, rows } = read_csv(&text);
         let expected: Vec<&str> = std::iter::once(key_name)
-            .chain(table.columns.iter().map(|c| c.name.as_str()))
+            .chain(table.columns.iter().map(|column| column.name.as_str()))
             .collect();
         match header {
             Ok(headers) => {
                 let spans = cell_spans(&text, 0);
-                for (i, want) in expected.iter().enumerate() {
-                    let got = headers.get(i);
+                for (index, want) in expected.iter().enumerate() {
+                    let got = headers.get(index);
                     if got != Some(want) {
-                        let span = spans.get(i).copied().unwrap_or(Span::new(0, 0));
-                        let found = got.map_or("nothing".to_string(), |g| format!("`{g}`"));
+                        let span = spans.get(index).copied().unwrap_or(Span::new(0, 0));
+                        let found = got.map_or("nothing".to_string(), |got| format!("`{got}`"));
                         self.errors.push(row_error(
                             1,
                             span,
-                            format!("column {} of the header is {found}, but the table declares `{want}`", i + 1),
+                            format!("column {} of the header is {found}, but the table declares `{want}`", index + 1),
                             format!("expected `{want}`"),
                             Some(format!("the columns, in order: {}", expected.join(", "))),
                         ));
@@ -181,11 +200,11 @@ impl Checker<'_> {
                 }
                 // Extra header columns (descriptions and such) are allowed but unused.
             }
-            Err(e) => {
+            Err(err) => {
                 self.errors.push(row_error(
                     1,
                     Span::new(0, 0),
-                    format!("cannot read the header: {e}"),
+                    format!("cannot read the header: {err}"),
                     "here".into(),
                     None,
                 ));
@@ -195,13 +214,17 @@ impl Checker<'_> {
         let width = expected.len();
         let mut seen = std::collections::HashSet::new();
         for row in rows {
-            let (line, start, record) = match row {
+            let CsvRow {
+                line,
+                start,
+                record,
+            } = match row {
                 Ok(row) => row,
-                Err((line, e)) => {
+                Err((line, err)) => {
                     self.errors.push(row_error(
                         line,
                         Span::new(0, 0),
-                        format!("malformed CSV: {e}"),
+                        format!("malformed CSV: {err}"),
                         "here".into(),
                         None,
                     ));
@@ -217,9 +240,9 @@ impl Checker<'_> {
                     .unwrap_or_default()
                     .to(spans.last().copied().unwrap_or_default())
             };
-            let cell_span = |c: usize| {
+            let cell_span = |cell: usize| {
                 let spans = spans();
-                spans.get(c).copied().unwrap_or(line_span(&spans))
+                spans.get(cell).copied().unwrap_or(line_span(&spans))
             };
             if record.len() < width {
                 self.errors.push(row_error(
@@ -237,11 +260,12 @@ impl Checker<'_> {
             let key_text = record.get(0).unwrap_or("");
             let format = &self.program.formats[table.key_format as usize];
             if !format.regex.is_match(key_text) {
-                let (fname, pattern) = (format.name.clone(), format.regex.as_str().to_string());
+                let (format_name, pattern) =
+                    (format.name.clone(), format.regex.as_str().to_string());
                 self.errors.push(row_error(
                     line,
                     cell_span(0),
-                    format!("`{key_text}` is not a valid `{fname}`"),
+                    format!("`{key_text}` is not a valid `{format_name}`"),
                     format!("does not match `{pattern}`"),
                     None,
                 ));
@@ -260,15 +284,16 @@ impl Checker<'_> {
             }
             let mut values = Vec::with_capacity(table.columns.len());
             let mut ok = true;
-            for (c, column) in table.columns.iter().enumerate() {
-                let cell = record.get(c + 1).unwrap_or("").trim();
+            for (index, column) in table.columns.iter().enumerate() {
+                // The key is cell 0, so column `index` is cell `index + 1`.
+                let cell = record.get(index + 1).unwrap_or("").trim();
                 let value = if cell.is_empty() {
                     if column.may_be_absent {
                         Value::Absent
                     } else {
                         self.errors.push(row_error(
                             line,
-                            cell_span(c + 1),
+                            cell_span(index + 1),
                             format!("column `{}` is empty", column.name),
                             "empty".into(),
                             Some(format!(
@@ -281,11 +306,11 @@ impl Checker<'_> {
                     }
                 } else {
                     match self.cell_value(&column.ty, cell) {
-                        Ok(v) => v,
+                        Ok(value) => value,
                         Err((message, help)) => {
                             self.errors.push(row_error(
                                 line,
-                                cell_span(c + 1),
+                                cell_span(index + 1),
                                 message,
                                 format!("in column `{}`", column.name),
                                 help,
@@ -304,17 +329,19 @@ impl Checker<'_> {
         }
     }
 
+    /// The value of a CSV cell of a column of type `ty`, or the message and
+    /// help of why it is not one.
     fn cell_value(&mut self, ty: &Type, cell: &str) -> Result<Value, (String, Option<String>)> {
         match ty {
-            Type::Enum(e) => {
-                if let Some(&sym) = self.program.enum_values[*e as usize].get(cell) {
-                    return Ok(Value::Sym(sym));
+            Type::Enum(vocabulary) => {
+                if let Some(&symbol) = self.program.enum_values[*vocabulary as usize].get(cell) {
+                    return Ok(Value::Sym(symbol));
                 }
-                let info = &self.program.enums[*e as usize];
+                let info = &self.program.enums[*vocabulary as usize];
                 let names: Vec<&str> = info
                     .values
                     .iter()
-                    .filter_map(|s| self.program.syms.resolve(*s))
+                    .filter_map(|symbol| self.program.syms.resolve(*symbol))
                     .collect();
                 let help = suggestion(cell, names.iter().copied()).or_else(|| {
                     Some(format!(
@@ -333,8 +360,9 @@ impl Checker<'_> {
                 "false" => Ok(Value::Bool(false)),
                 _ => Err((format!("`{cell}` is not `true` or `false`"), None)),
             },
-            Type::Text(f) => {
-                if let Some(format) = f.and_then(|f| self.program.formats.get(f as usize))
+            Type::Text(format) => {
+                if let Some(format) =
+                    format.and_then(|format| self.program.formats.get(format as usize))
                     && !format.regex.is_match(cell)
                 {
                     return Err((format!("`{cell}` is not a valid `{}`", format.name), None));
@@ -349,5 +377,62 @@ impl Checker<'_> {
                 None,
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::{error_of, errors_with, type_of};
+
+    #[test]
+    fn a_table_column_has_its_declared_type() {
+        assert_eq!(
+            type_of("any l in order.lines where l.code.modality is MRI").unwrap(),
+            "bool"
+        );
+    }
+
+    #[test]
+    fn a_table_key_must_be_a_text_format() {
+        assert_eq!(
+            errors_with("table more from \"codes.csv\" { key code: text }"),
+            ["expected a text format (`text code matching \"...\"`), found text"]
+        );
+    }
+
+    #[test]
+    fn a_format_is_the_key_of_one_table() {
+        assert_eq!(
+            errors_with("table more from \"codes.csv\" { key code: code }"),
+            ["format `code` is already the key of table `codes`"]
+        );
+    }
+
+    #[test]
+    fn a_column_is_required_or_may_be_absent() {
+        assert_eq!(
+            errors_with(
+                "text tag matching \"^[0-9]{5}$\"\ntable tags from \"codes.csv\" { key code: tag  modality: modality default CT }"
+            ),
+            ["a table column is required or `may be absent`"]
+        );
+    }
+
+    #[test]
+    fn a_missing_file_is_reported() {
+        assert_eq!(
+            errors_with(
+                "text tag matching \"^[0-9]{5}$\"\ntable tags from \"none.csv\" { key code: tag }"
+            ),
+            ["cannot read table file `none.csv`: no file `none.csv` in the tests"]
+        );
+    }
+
+    #[test]
+    fn a_query_names_a_table() {
+        assert_eq!(
+            error_of("code where modality is MRI"),
+            "unknown name `code`"
+        );
     }
 }
