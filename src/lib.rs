@@ -4,7 +4,7 @@
 //!
 //! | module | stage |
 //! |---|---|
-//! | [`syntax`] | source text -> syntax tree (pest lives only in `syntax/parse.rs`) |
+//! | [`syntax`] | source text -> syntax tree (pest lives only in `syntax/parse/`) |
 //! | [`check`] | syntax tree -> checked, compiled [`eval::program::Program`] |
 //! | [`eval`] | the compiled form; three-valued evaluation; rule application |
 //! | [`request`] | JSON request -> [`eval::Facts`], strictly |

@@ -5,7 +5,7 @@
 use super::{CheckError, Checker};
 use crate::diag::suggestion;
 use crate::eval::program::{FactInfo, FactKind, LinesInfo, Type};
-use crate::syntax::ast::{self, KindKind};
+use crate::syntax::ast::{self, Absence};
 
 impl Checker<'_> {
     /// A `facts` block: each path gets a slot.
@@ -63,12 +63,12 @@ impl Checker<'_> {
     }
 
     /// What a fact or record field is when the request lacks it.
-    pub(crate) fn fact_kind(&mut self, kind: &ast::Kind, ty: &Type) -> FactKind {
+    pub(crate) fn fact_kind(&mut self, kind: &ast::AbsenceDecl, ty: &Type) -> FactKind {
         match &kind.node {
-            KindKind::Required => FactKind::Required,
-            KindKind::Unknown => FactKind::Unknown,
-            KindKind::Absent => FactKind::Absent,
-            KindKind::Default(literal) => FactKind::Default(self.literal_value(literal, ty)),
+            Absence::Required => FactKind::Required,
+            Absence::Unknown => FactKind::Unknown,
+            Absence::Absent => FactKind::Absent,
+            Absence::Default(literal) => FactKind::Default(self.literal_value(literal, ty)),
         }
     }
 

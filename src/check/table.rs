@@ -109,8 +109,8 @@ impl Checker<'_> {
         for column in &decl.columns {
             let spec = self.value_spec(&column.ty);
             let may_be_absent = match column.kind.as_ref().map(|kind| &kind.node) {
-                None | Some(ast::KindKind::Required) => false,
-                Some(ast::KindKind::Absent) => true,
+                None | Some(ast::Absence::Required) => false,
+                Some(ast::Absence::Absent) => true,
                 Some(_) => {
                     self.report(CheckError::UnsupportedColumnKind {
                         span: column

@@ -93,7 +93,7 @@ pub struct FieldDecl {
     /// Its type.
     pub ty: TypeExpr,
     /// What its absence means (`None`: required).
-    pub kind: Option<Kind>,
+    pub kind: Option<AbsenceDecl>,
 }
 
 /// A type as written.
@@ -126,7 +126,7 @@ pub type TypeExpr = Spanned<TypeKind>;
 
 /// What an absent fact means.
 #[derive(Clone, Debug, PartialEq)]
-pub enum KindKind {
+pub enum Absence {
     /// Absent is unknown (and the contract calls the field required).
     Required,
     /// Absent is unknown.
@@ -137,8 +137,8 @@ pub enum KindKind {
     Default(Literal),
 }
 
-/// A fact kind with its span.
-pub type Kind = Spanned<KindKind>;
+/// What an absent fact means, with its span (`may be unknown`, `default 0`).
+pub type AbsenceDecl = Spanned<Absence>;
 
 /// A code table loaded from a CSV file.
 #[derive(Clone, Debug, PartialEq)]
@@ -161,7 +161,7 @@ pub struct FactDecl {
     /// Its type.
     pub ty: TypeExpr,
     /// What its absence means.
-    pub kind: Kind,
+    pub kind: AbsenceDecl,
 }
 
 /// A named constant.

@@ -241,15 +241,15 @@ fn type_expr(pair: Pair<Rule>) -> TypeExpr {
 }
 
 /// `kind`: what an absent fact or field means.
-fn kind(pair: Pair<Rule>) -> Result<Kind, SyntaxError> {
+fn kind(pair: Pair<Rule>) -> Result<AbsenceDecl, SyntaxError> {
     let whole = span(&pair);
     let written = Children::of(pair).required_any();
     let kind = match written.as_rule() {
-        Rule::kind_required => KindKind::Required,
-        Rule::kind_unknown => KindKind::Unknown,
-        Rule::kind_absent => KindKind::Absent,
+        Rule::kind_required => Absence::Required,
+        Rule::kind_unknown => Absence::Unknown,
+        Rule::kind_absent => Absence::Absent,
         Rule::kind_default => {
-            KindKind::Default(literal(Children::of(written).required(Rule::literal))?)
+            Absence::Default(literal(Children::of(written).required(Rule::literal))?)
         }
         unexpected => not_in_grammar(Rule::kind, unexpected),
     };
