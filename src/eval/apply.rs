@@ -243,41 +243,115 @@ fn run_rule(ev: &mut Eval, w: &mut Work, index: u32, guard: Option<&Code>, line:
         }
         None => Some(true),
     };
+    // The branches see only their own unknowns; `w.unknown` keeps `when`'s.
+    ev.clear_unknowns();
+    let branches = &ev.program.rules[index as usize].branches;
+    walk_branches(
+        branches,
+        when,
+        &mut RuleRun {
+            ev: &mut *ev,
+            w: &mut *w,
+            index,
+            line,
+        },
+    );
+    ev.release_lists(mark);
+}
+
+/// What a branch came to in the first-match walk over a rule's branches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BranchStep {
+    /// Its condition holds, and `when` and the earlier branches let it: it
+    /// fires, and the walk ends.
+    Fires,
+    /// Whether it fires turns on something unknown.
+    Unknown,
+    /// It does not fire.
+    Fails,
+}
+
+/// Who walks a rule's branches: rule application, and the REPL's `:why`.
+pub trait BranchWalker<'r> {
+    /// The truth of branch `k`'s condition.
+    fn condition(&mut self, k: usize, cond: &'r Node) -> Option<bool>;
+    /// What branch `k` came to.
+    fn step(&mut self, k: usize, branch: &'r Branch, step: BranchStep);
+}
+
+/// The one first-match walk over a rule's branches, by Kleene logic: a
+/// branch fires when `when` holds, every earlier branch's condition is false
+/// and its own holds; the walk ends at a branch that fires, or once an
+/// earlier condition surely held.
+pub fn walk_branches<'r>(
+    branches: &'r [Branch],
+    when: Option<bool>,
+    walker: &mut impl BranchWalker<'r>,
+) {
     let mut previous = Some(true);
-    for branch in &ev.program.rules[index as usize].branches {
-        ev.clear_unknowns();
-        let guard = branch
+    for (k, branch) in branches.iter().enumerate() {
+        let holds = branch
             .cond
             .as_ref()
-            .map_or(Some(true), |c| truth(ev.eval(c)));
-        match and3(when, previous, guard) {
-            Some(true) => {
-                fire(ev, w, index, branch, line);
-                break;
+            .map_or(Some(true), |c| walker.condition(k, c));
+        let step = match and3(when, previous, holds) {
+            Some(true) => BranchStep::Fires,
+            None => BranchStep::Unknown,
+            Some(false) => BranchStep::Fails,
+        };
+        walker.step(k, branch, step);
+        if step == BranchStep::Fires {
+            return;
+        }
+        previous = and3(previous, holds.map(|h| !h), Some(true));
+        if previous == Some(false) {
+            return;
+        }
+    }
+}
+
+/// Rule `index` applied to a line or the request: a branch that fires
+/// fires; one that might, with an outcome, pends on the facts unknown so
+/// far.
+struct RuleRun<'e, 'a> {
+    ev: &'e mut Eval<'a>,
+    w: &'e mut Work,
+    index: u32,
+    line: Option<usize>,
+}
+
+impl<'a> BranchWalker<'a> for RuleRun<'_, 'a> {
+    fn condition(&mut self, _: usize, cond: &'a Node) -> Option<bool> {
+        truth(self.ev.eval(cond))
+    }
+
+    fn step(&mut self, _: usize, branch: &'a Branch, step: BranchStep) {
+        let (ev, w) = (&mut *self.ev, &mut *self.w);
+        match step {
+            BranchStep::Fires => {
+                fire(ev, w, self.index, branch, self.line);
+                return;
             }
-            None => {
+            BranchStep::Unknown => {
                 if let Some(outcome) = branch.outcome {
                     let start = w.slots.len();
                     w.slots.extend_from_slice(&w.unknown);
                     w.slots.extend_from_slice(ev.unknowns());
                     let facts = sorted_run(&mut w.slots, start);
                     w.pendings.push(Pending {
-                        rule: index,
-                        line,
+                        rule: self.index,
+                        line: self.line,
                         outcome,
                         facts,
                     });
                 }
             }
-            Some(false) => {}
+            BranchStep::Fails => {}
         }
-        previous = and3(previous, guard.map(|g| !g), Some(true));
+        // Later branches pend on this one's unknowns too.
         w.unknown.extend_from_slice(ev.unknowns());
-        if previous == Some(false) {
-            break;
-        }
+        ev.clear_unknowns();
     }
-    ev.release_lists(mark);
 }
 
 /// Appends the codes a node gives (one, or a list) to `out`.

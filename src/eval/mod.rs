@@ -39,7 +39,7 @@ mod show;
 mod verdict;
 mod work;
 
-pub use apply::{decide, evaluate};
+pub use apply::{BranchStep, BranchWalker, decide, evaluate, walk_branches};
 pub use facts::{FACT_LIST, Facts, Scratch};
 pub use ops::{Eval, and3, truth};
 pub use optimize::optimize;
